@@ -1,0 +1,164 @@
+#include "envs/env_config.h"
+
+#include <cmath>
+#include <limits>
+
+#include "envs/config_reader.h"
+#include "envs/error.h"
+#include "envs/terms.h"
+
+namespace tutor {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+void ReadRobot(const ConfigReader& r, RobotConfig* robot) {
+  r.ExpectKeys({"mjcf", "base_body", "joints", "feet", "floor_geom", "fall_contact_geoms",
+                "default_pose", "kp", "kd", "torque_limits", "action_scale", "action_clip",
+                "decimation", "base_height", "keyframe"});
+  r.ReadPath("mjcf", &robot->mjcf);
+  r.Read("base_body", &robot->base_body);
+  r.Read("joints", &robot->joints);
+  r.Read("feet", &robot->feet);
+  r.Read("floor_geom", &robot->floor_geom);
+  r.Read("fall_contact_geoms", &robot->fall_contact_geoms);
+  const int num_joints = static_cast<int>(robot->joints.size());
+  r.Read("default_pose", &robot->default_pose);
+  r.Read("kp", &robot->kp, num_joints);
+  r.Read("kd", &robot->kd, num_joints);
+  r.Read("torque_limits", &robot->torque_limits, num_joints);
+  r.Read("action_scale", &robot->action_scale, 0.0, 10.0);
+  r.Read("action_clip", &robot->action_clip, 0.0, kInf);
+  r.Read("decimation", &robot->decimation, 1, 100);
+  r.Read("base_height", &robot->base_height, 0.0, 10.0);
+  r.Read("keyframe", &robot->keyframe);
+}
+
+void ReadCommands(const ConfigReader& r, CommandConfig* c) {
+  r.ExpectKeys({"resample_s", "vx", "vy", "yaw", "zero_probability", "small_to_zero"});
+  r.Read("resample_s", &c->resample_s, 0.02, kInf);
+  r.ReadRange("vx", &c->vx[0], &c->vx[1]);
+  r.ReadRange("vy", &c->vy[0], &c->vy[1]);
+  r.ReadRange("yaw", &c->yaw[0], &c->yaw[1]);
+  r.Read("zero_probability", &c->zero_probability, 0.0, 1.0);
+  r.Read("small_to_zero", &c->small_to_zero, 0.0, kInf);
+}
+
+void ReadRandomization(const ConfigReader& r, RandomizationConfig* c) {
+  r.ExpectKeys({"friction", "added_mass", "motor_strength", "push_interval_s", "push_velocity",
+                "init_joint_pos", "init_base_velocity", "init_random_yaw"});
+  r.ReadRange("friction", &c->friction[0], &c->friction[1]);
+  if (c->friction[0] < 0) r.Fail("friction", "non-negative friction coefficients");
+  r.ReadRange("added_mass", &c->added_mass[0], &c->added_mass[1]);
+  r.ReadRange("motor_strength", &c->motor_strength[0], &c->motor_strength[1]);
+  if (c->motor_strength[0] < 0) r.Fail("motor_strength", "non-negative multipliers");
+  r.ReadRange("push_interval_s", &c->push_interval_s[0], &c->push_interval_s[1]);
+  if (c->push_interval_s[0] <= 0) r.Fail("push_interval_s", "positive seconds");
+  r.Read("push_velocity", &c->push_velocity, 0.0, 10.0);
+  r.Read("init_joint_pos", &c->init_joint_pos, 0.0, 1.0);
+  r.Read("init_base_velocity", &c->init_base_velocity, 0.0, 5.0);
+  r.Read("init_random_yaw", &c->init_random_yaw);
+}
+
+void ReadObservations(const ConfigReader& r, ObservationConfig* c) {
+  r.ExpectKeys({"terms", "groups", "noisy_groups"});
+  const ConfigReader terms = r.Child("terms");
+  for (const std::string& name : terms.Keys()) {
+    if (!FindObservationTerm(name))
+      terms.Fail(name, "a known observation term (" + KnownObservationTermNames() + ")");
+    const ConfigReader term = terms.Child(name);
+    term.ExpectKeys({"scale", "noise"});
+    ObsTermConfig* target = nullptr;
+    for (auto& t : c->terms)
+      if (t.name == name) target = &t;
+    if (!target) {
+      c->terms.push_back({name, 1.0, 0.0});
+      target = &c->terms.back();
+    }
+    term.Read("scale", &target->scale, -1e6, 1e6);
+    term.Read("noise", &target->noise, 0.0, 1e6);
+  }
+  const ConfigReader groups = r.Child("groups");
+  for (const std::string& group : groups.Keys()) {
+    std::vector<std::string> names;
+    groups.Read(group, &names);
+    if (names.empty()) groups.Fail(group, "a non-empty list of observation terms");
+    for (const auto& name : names)
+      if (!FindObservationTerm(name))
+        groups.Fail(group, "known observation terms (unknown '" + name + "'; known: " +
+                               KnownObservationTermNames() + ")");
+    bool replaced = false;
+    for (auto& g : c->groups)
+      if (g.first == group) g.second = names, replaced = true;
+    if (!replaced) c->groups.emplace_back(group, names);
+  }
+  r.Read("noisy_groups", &c->noisy_groups);
+}
+
+void ReadRewards(const ConfigReader& r, RewardConfig* c) {
+  r.ExpectKeys({"scales", "tracking_sigma", "base_height_target", "feet_air_time_target",
+                "soft_joint_limit", "clip_negative"});
+  const ConfigReader scales = r.Child("scales");
+  for (const std::string& name : scales.Keys()) {
+    if (!FindRewardTerm(name))
+      scales.Fail(name, "a known reward term (" + KnownRewardTermNames() + ")");
+    double value = 0;
+    scales.Read(name, &value, -1e6, 1e6);
+    bool replaced = false;
+    for (auto& s : c->scales)
+      if (s.first == name) s.second = value, replaced = true;
+    if (!replaced) c->scales.emplace_back(name, value);
+  }
+  r.Read("tracking_sigma", &c->tracking_sigma, 1e-6, kInf);
+  r.Read("base_height_target", &c->base_height_target, 0.0, 10.0);
+  r.Read("feet_air_time_target", &c->feet_air_time_target, 0.0, 10.0);
+  r.Read("soft_joint_limit", &c->soft_joint_limit, 0.0, 1.0);
+  r.Read("clip_negative", &c->clip_negative);
+}
+
+void ReadTermination(const ConfigReader& r, TerminationConfig* c) {
+  r.ExpectKeys({"episode_length_s", "max_tilt", "min_base_height", "randomize_start"});
+  r.Read("episode_length_s", &c->episode_length_s, 0.02, 1e6);
+  r.Read("max_tilt", &c->max_tilt, 0.0, M_PI);
+  r.Read("min_base_height", &c->min_base_height, -kInf, kInf);
+  r.Read("randomize_start", &c->randomize_start);
+}
+
+}  // namespace
+
+void ReadEnvConfig(const ConfigReader& r, EnvConfig* config) {
+  r.ExpectKeys({"num_envs", "seed", "robot", "commands", "randomization", "observations",
+                "rewards", "termination"});
+  r.Read("num_envs", &config->num_envs, 1, 1 << 20);
+  r.Read("seed", &config->seed, 0, std::numeric_limits<int>::max());
+  ReadRobot(r.Child("robot"), &config->robot);
+  ReadCommands(r.Child("commands"), &config->commands);
+  ReadRandomization(r.Child("randomization"), &config->randomization);
+  ReadObservations(r.Child("observations"), &config->observations);
+  ReadRewards(r.Child("rewards"), &config->rewards);
+  ReadTermination(r.Child("termination"), &config->termination);
+}
+
+void ValidateEnvConfig(const EnvConfig& config, const std::string& source) {
+  const RobotConfig& robot = config.robot;
+  const size_t n = robot.joints.size();
+  auto fail = [&](const std::string& what) { throw ConfigError(source + ": env.robot." + what); };
+  if (robot.mjcf.empty()) fail("mjcf: expected the path of an MJCF scene");
+  if (n == 0) fail("joints: expected a non-empty list of joint names");
+  if (robot.feet.empty()) fail("feet: expected a non-empty list of foot geom names");
+  auto check = [&](const std::vector<double>& v, const char* key) {
+    if (v.size() != n)
+      fail(std::string(key) + ": expected " + std::to_string(n) + " values (one per joint), got " +
+           std::to_string(v.size()));
+  };
+  check(robot.default_pose, "default_pose");
+  check(robot.kp, "kp");
+  check(robot.kd, "kd");
+  check(robot.torque_limits, "torque_limits");
+  for (double limit : robot.torque_limits)
+    if (limit <= 0) fail("torque_limits: expected positive limits");
+  if (config.observations.groups.empty())
+    throw ConfigError(source + ": env.observations.groups: expected at least a 'policy' group");
+}
+
+}  // namespace tutor

@@ -1,0 +1,99 @@
+#ifndef TUTOR_ENVS_ENV_CONFIG_H_
+#define TUTOR_ENVS_ENV_CONFIG_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tutor {
+
+class ConfigReader;
+
+// what the robot is: everything the env needs to drive another quadruped MJCF by config alone
+struct RobotConfig {
+  std::string mjcf;                        // scene file, resolved against the config's folder
+  std::string base_body = "trunk";
+  std::vector<std::string> joints;         // policy order of the actuated joints
+  std::vector<std::string> feet;           // foot geom names
+  std::string floor_geom = "floor";
+  std::vector<std::string> fall_contact_geoms;  // touching the floor with these is a fall
+  std::vector<double> default_pose;        // rad, one per joint
+  std::vector<double> kp;                  // N·m/rad, one per joint (a scalar broadcasts)
+  std::vector<double> kd;                  // N·m·s/rad
+  std::vector<double> torque_limits;       // N·m
+  double action_scale = 0.25;              // target = default + action_scale * action
+  double action_clip = 100.0;              // actions clipped to [-clip, clip] first
+  int decimation = 4;                      // physics substeps per policy step
+  double base_height = 0.3;                // m, initial trunk height when no keyframe is given
+  std::string keyframe;                    // optional standing keyframe to reset to
+};
+
+// velocity commands (vx, vy in the body frame, yaw rate), resampled every `resample_s`
+struct CommandConfig {
+  double resample_s = 5.0;
+  double vx[2] = {-1.0, 1.0};   // m/s
+  double vy[2] = {-0.5, 0.5};   // m/s
+  double yaw[2] = {-1.0, 1.0};  // rad/s
+  double zero_probability = 0.1;  // chance a sample is "stand still"
+  double small_to_zero = 0.2;     // |v_xy| below this (m/s) is commanded as 0
+};
+
+// domain randomization, drawn again at every reset of an env
+struct RandomizationConfig {
+  double friction[2] = {0.4, 1.0};
+  double added_mass[2] = {-1.0, 1.0};      // kg on the base body
+  double motor_strength[2] = {0.9, 1.1};   // torque multiplier, per joint
+  double push_interval_s[2] = {5.0, 10.0};
+  double push_velocity = 0.5;              // m/s, max added base xy velocity per push
+  double init_joint_pos = 0.1;             // rad, ± uniform around the default pose
+  double init_base_velocity = 0.5;         // m/s and rad/s, ± uniform on all 6 base DoF
+  bool init_random_yaw = true;
+};
+
+struct ObsTermConfig {
+  std::string name;
+  double scale = 1.0;
+  double noise = 0.0;  // uniform ±noise in the term's own units, before scaling
+};
+
+struct ObservationConfig {
+  std::vector<ObsTermConfig> terms;  // scale and noise per term name
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  std::vector<std::string> noisy_groups = {"policy"};  // never privileged ones
+};
+
+struct RewardConfig {
+  std::vector<std::pair<std::string, double>> scales;  // term -> scale (per second)
+  double tracking_sigma = 0.25;
+  double base_height_target = 0.27;  // m
+  double feet_air_time_target = 0.3;  // s
+  double soft_joint_limit = 0.9;  // fraction of the joint range before dof_pos_limits bites
+  bool clip_negative = true;      // the step's total reward is clipped at 0 below
+};
+
+struct TerminationConfig {
+  double episode_length_s = 20.0;
+  double max_tilt = 1.0;          // rad between the trunk's up axis and the world's
+  double min_base_height = 0.12;  // m
+  bool randomize_start = true;    // first episode of each env starts at a random step
+};
+
+struct EnvConfig {
+  int num_envs = 256;
+  int seed = 1;
+  RobotConfig robot;
+  CommandConfig commands;
+  RandomizationConfig randomization;
+  ObservationConfig observations;
+  RewardConfig rewards;
+  TerminationConfig termination;
+};
+
+// reads the `env:` section of a config layer into `config` (keys absent keep their values)
+void ReadEnvConfig(const ConfigReader& reader, EnvConfig* config);
+// checks cross-field consistency (list lengths, ranges) once all layers are read
+void ValidateEnvConfig(const EnvConfig& config, const std::string& source);
+
+}  // namespace tutor
+
+#endif  // TUTOR_ENVS_ENV_CONFIG_H_

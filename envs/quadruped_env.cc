@@ -1,0 +1,281 @@
+#include "envs/quadruped_env.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tutor {
+
+QuadrupedEnv::QuadrupedEnv(const QuadrupedSpec& spec, int env_id, uint64_t seed)
+    : spec_(spec),
+      env_id_(env_id),
+      model_(CopyModel(spec.model.get())),
+      data_(MakeData(model_.get())),
+      rng_(seed, static_cast<uint64_t>(env_id)) {
+  const int nj = spec.num_joints, nf = spec.num_feet;
+  strength_.assign(nj, 1.0);
+  action_.assign(nj, 0.0);
+  last_action_.assign(nj, 0.0);
+  last_qvel_.assign(nj, 0.0);
+  torques_.assign(nj, 0.0);
+  air_time_.assign(nf, 0.0);
+  foot_force_.assign(nf, 0.0);
+  last_contact_.assign(nf, false);
+  term_sums_.assign(spec.rewards.size(), 0.0);
+  scratch_.assign(std::max({3, nj, nf}), 0.0);
+}
+
+// draws this episode's friction, base mass and motor strengths into the env's model copy
+void QuadrupedEnv::Randomize() {
+  const RandomizationConfig& r = spec_.config.randomization;
+  friction_ = rng_.Uniform(r.friction[0], r.friction[1]);
+  // MuJoCo combines two geoms' friction by max, so floor and feet both get the sample
+  model_->geom_friction[3 * spec_.floor_geom] = friction_;
+  for (int g : spec_.foot_geoms) model_->geom_friction[3 * g] = friction_;
+  added_mass_ = rng_.Uniform(r.added_mass[0], r.added_mass[1]);
+  const double mass = spec_.base_mass + added_mass_;
+  model_->body_mass[spec_.base_body] = mass;
+  for (int i = 0; i < 3; ++i)  // same shape, scaled mass: inertia scales with the mass
+    model_->body_inertia[3 * spec_.base_body + i] = spec_.base_inertia[i] * mass / spec_.base_mass;
+  for (double& s : strength_) s = rng_.Uniform(r.motor_strength[0], r.motor_strength[1]);
+}
+
+void QuadrupedEnv::ResampleCommand() {
+  command_timer_ = std::max(1, static_cast<int>(std::lround(spec_.config.commands.resample_s /
+                                                             spec_.control_dt)));
+  if (fixed_command_) {
+    command_ = fixed_;
+    return;
+  }
+  const CommandConfig& c = spec_.config.commands;
+  command_ = {rng_.Uniform(c.vx[0], c.vx[1]), rng_.Uniform(c.vy[0], c.vy[1]),
+              rng_.Uniform(c.yaw[0], c.yaw[1])};
+  if (rng_.Uniform() < c.zero_probability) command_ = {0.0, 0.0, 0.0};
+  if (std::hypot(command_[0], command_[1]) < c.small_to_zero) command_[0] = command_[1] = 0.0;
+}
+
+void QuadrupedEnv::SetFixedCommand(const double command[3]) {
+  fixed_command_ = true;
+  fixed_ = {command[0], command[1], command[2]};
+  command_ = fixed_;
+}
+
+void QuadrupedEnv::Push(double vx, double vy) {
+  data_->qvel[spec_.base_dof + 0] += vx;
+  data_->qvel[spec_.base_dof + 1] += vy;
+}
+
+void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
+  const RobotConfig& robot = spec_.config.robot;
+  const RandomizationConfig& r = spec_.config.randomization;
+  mjModel* model = model_.get();
+  mjData* data = data_.get();
+  Randomize();
+
+  // initial state: standing pose (keyframe or default pose), jittered joints, random yaw
+  // and a random base twist
+  if (spec_.keyframe >= 0) {
+    mj_resetDataKeyframe(model, data, spec_.keyframe);
+  } else {
+    mj_resetData(model, data);
+    data->qpos[spec_.base_qpos + 2] = robot.base_height;
+  }
+  for (int j = 0; j < spec_.num_joints; ++j)
+    data->qpos[spec_.joint_qpos[j]] =
+        robot.default_pose[j] + rng_.Uniform(-r.init_joint_pos, r.init_joint_pos);
+  if (r.init_random_yaw) {
+    const double yaw = rng_.Uniform(-M_PI, M_PI);
+    double* quat = data->qpos + spec_.base_qpos + 3;
+    quat[0] = std::cos(0.5 * yaw), quat[1] = 0, quat[2] = 0, quat[3] = std::sin(0.5 * yaw);
+  }
+  for (int k = 0; k < 6; ++k)
+    data->qvel[spec_.base_dof + k] = rng_.Uniform(-r.init_base_velocity, r.init_base_velocity);
+  mj_forward(model, data);
+
+  std::fill(action_.begin(), action_.end(), 0.0);
+  std::fill(last_action_.begin(), last_action_.end(), 0.0);
+  std::fill(torques_.begin(), torques_.end(), 0.0);
+  std::fill(air_time_.begin(), air_time_.end(), 0.0);
+  std::fill(last_contact_.begin(), last_contact_.end(), false);
+  for (int j = 0; j < spec_.num_joints; ++j) last_qvel_[j] = data->qvel[spec_.joint_dof[j]];
+  progress_ = randomize_progress ? rng_.Below(spec_.episode_steps) : 0;
+  length_ = 0;
+  episode_return_ = 0;
+  std::fill(term_sums_.begin(), term_sums_.end(), 0.0);
+  std::fill(std::begin(error_sums_), std::end(error_sums_), 0.0);
+  power_sum_ = 0;
+  ResampleCommand();
+  push_timer_ = static_cast<int>(
+      std::lround(rng_.Uniform(r.push_interval_s[0], r.push_interval_s[1]) / spec_.control_dt));
+  ReadState();
+  WriteObservations(rows.obs);
+}
+
+void QuadrupedEnv::ApplyTorques(const double* targets) {
+  const RobotConfig& robot = spec_.config.robot;
+  for (int j = 0; j < spec_.num_joints; ++j) {
+    const double q = data_->qpos[spec_.joint_qpos[j]];
+    const double qd = data_->qvel[spec_.joint_dof[j]];
+    torques_[j] = PdTorque(robot.kp[j], robot.kd[j], targets[j], q, qd, robot.torque_limits[j],
+                           strength_[j]);
+    data_->qfrc_applied[spec_.joint_dof[j]] = torques_[j];
+  }
+}
+
+// body-frame velocities and gravity from qpos/qvel (current), foot forces and fall contacts
+// from the contacts of the last substep's collision pass
+void QuadrupedEnv::ReadState() {
+  const mjData* data = data_.get();
+  double rot[9];  // body -> world, row-major
+  mju_quat2Mat(rot, data->qpos + spec_.base_qpos + 3);
+  // free joint: linear velocity in the world frame, angular velocity in the body frame
+  mju_mulMatTVec(lin_vel_, rot, data->qvel + spec_.base_dof, 3, 3);
+  mju_copy3(ang_vel_, data->qvel + spec_.base_dof + 3);
+  // gravity direction in the body frame: R^T (0, 0, -1) = -(third row of R)
+  gravity_[0] = -rot[6], gravity_[1] = -rot[7], gravity_[2] = -rot[8];
+  up_z_ = rot[8];
+
+  std::fill(foot_force_.begin(), foot_force_.end(), 0.0);
+  fall_contact_ = false;
+  for (int c = 0; c < data->ncon; ++c) {
+    const mjContact& con = data->contact[c];
+    int other;
+    if (con.geom1 == spec_.floor_geom) other = con.geom2;
+    else if (con.geom2 == spec_.floor_geom) other = con.geom1;
+    else continue;
+    const int role = spec_.geom_role[other];
+    if (role == QuadrupedSpec::kFallGeom) {
+      fall_contact_ = true;
+    } else if (role >= 0) {
+      mjtNum force[6];  // contact frame: normal first
+      mj_contactForce(model_.get(), data, c, force);
+      foot_force_[role] += force[0];
+    }
+  }
+}
+
+void QuadrupedEnv::WriteObservations(float* const* rows) {
+  const mjData* data = data_.get();
+  const RobotConfig& robot = spec_.config.robot;
+  const double floor_z = data->geom_xpos[3 * spec_.floor_geom + 2];
+  for (size_t g = 0; g < spec_.groups.size(); ++g) {
+    float* row = rows[g];
+    for (const auto& term : spec_.groups[g].terms) {
+      double* v = scratch_.data();
+      switch (term.id) {
+        case ObsTerm::kBaseLinVel: mju_copy3(v, lin_vel_); break;
+        case ObsTerm::kBaseAngVel: mju_copy3(v, ang_vel_); break;
+        case ObsTerm::kProjectedGravity: mju_copy3(v, gravity_); break;
+        case ObsTerm::kVelocityCommand: std::copy(command_.begin(), command_.end(), v); break;
+        case ObsTerm::kJointPos:
+          for (int j = 0; j < spec_.num_joints; ++j)
+            v[j] = data->qpos[spec_.joint_qpos[j]] - robot.default_pose[j];
+          break;
+        case ObsTerm::kJointVel:
+          for (int j = 0; j < spec_.num_joints; ++j) v[j] = data->qvel[spec_.joint_dof[j]];
+          break;
+        case ObsTerm::kLastAction: std::copy(action_.begin(), action_.end(), v); break;
+        case ObsTerm::kFootContactForces: std::copy(foot_force_.begin(), foot_force_.end(), v); break;
+        case ObsTerm::kFootHeights:
+          for (int k = 0; k < spec_.num_feet; ++k) {
+            const int geom = spec_.foot_geoms[k];
+            v[k] = data->geom_xpos[3 * geom + 2] - model_->geom_size[3 * geom] - floor_z;
+          }
+          break;
+        case ObsTerm::kFriction: v[0] = friction_; break;
+        case ObsTerm::kAddedMass: v[0] = added_mass_; break;
+        case ObsTerm::kMotorStrength: std::copy(strength_.begin(), strength_.end(), v); break;
+        case ObsTerm::kBaseHeight: v[0] = data->qpos[spec_.base_qpos + 2] - floor_z; break;
+      }
+      float* out = row + term.offset;
+      if (term.noise > 0) {
+        for (int k = 0; k < term.width; ++k)
+          out[k] = static_cast<float>((v[k] + term.noise * (2.0 * rng_.Uniform() - 1.0)) * term.scale);
+      } else {
+        for (int k = 0; k < term.width; ++k) out[k] = static_cast<float>(v[k] * term.scale);
+      }
+    }
+  }
+}
+
+bool QuadrupedEnv::Unstable() const {
+  const mjData* data = data_.get();
+  if (data->warning[mjWARN_BADQACC].number > 0) return true;
+  for (int i = 0; i < model_->nq; ++i)
+    if (mju_isBad(data->qpos[i])) return true;
+  for (int i = 0; i < model_->nv; ++i)
+    if (mju_isBad(data->qvel[i])) return true;
+  return false;
+}
+
+bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* episode) {
+  const RobotConfig& robot = spec_.config.robot;
+  const TerminationConfig& term = spec_.config.termination;
+  double targets[64];
+  for (int j = 0; j < spec_.num_joints; ++j) {
+    action_[j] = std::clamp(static_cast<double>(action[j]), -robot.action_clip, robot.action_clip);
+    targets[j] = robot.default_pose[j] + robot.action_scale * action_[j];
+  }
+  // PD recomputed at every physics substep
+  for (int s = 0; s < robot.decimation; ++s) {
+    ApplyTorques(targets);
+    mj_step(model_.get(), data_.get());
+  }
+  ++progress_, ++length_;
+  const bool unstable = Unstable();
+  ReadState();
+
+  const mjData* data = data_.get();
+  const double height = data->qpos[spec_.base_qpos + 2] - data->geom_xpos[3 * spec_.floor_geom + 2];
+  const bool fell = unstable || fall_contact_ || up_z_ < std::cos(term.max_tilt) ||
+                    height < term.min_base_height;
+  const bool timed_out = !fell && progress_ >= spec_.episode_steps;
+  const double reward = unstable ? 0.0 : ComputeReward(fell);
+  *rows.reward = static_cast<float>(reward);
+  *rows.terminated = fell ? 1.0f : 0.0f;
+  *rows.truncated = timed_out ? 1.0f : 0.0f;
+  episode_return_ += reward;
+
+  // tracking and power metrics of the episode
+  error_sums_[0] += std::abs(command_[0] - lin_vel_[0]);
+  error_sums_[1] += std::abs(command_[1] - lin_vel_[1]);
+  error_sums_[2] += std::abs(command_[2] - ang_vel_[2]);
+  double power = 0;
+  for (int j = 0; j < spec_.num_joints; ++j)
+    power += std::abs(torques_[j] * data->qvel[spec_.joint_dof[j]]);
+  power_sum_ += power;
+
+  if (fell || timed_out) {
+    episode->env_id = env_id_;
+    episode->length = length_;
+    episode->episode_return = episode_return_;
+    episode->terminated = fell;
+    episode->unstable = unstable;
+    episode->reward_terms = term_sums_;
+    episode->vx_error = error_sums_[0] / length_;
+    episode->vy_error = error_sums_[1] / length_;
+    episode->yaw_rate_error = error_sums_[2] / length_;
+    episode->power = power_sum_ / length_;
+    if (unstable) {
+      for (size_t g = 0; g < spec_.groups.size(); ++g)
+        std::fill(rows.final_obs[g], rows.final_obs[g] + spec_.groups[g].width, 0.0f);
+    } else {
+      WriteObservations(rows.final_obs);
+    }
+    Reset(rows, false);
+    return true;
+  }
+
+  // schedules: pushes and command resampling
+  if (--push_timer_ <= 0) {
+    const RandomizationConfig& r = spec_.config.randomization;
+    Push(rng_.Uniform(-r.push_velocity, r.push_velocity),
+         rng_.Uniform(-r.push_velocity, r.push_velocity));
+    push_timer_ = static_cast<int>(
+        std::lround(rng_.Uniform(r.push_interval_s[0], r.push_interval_s[1]) / spec_.control_dt));
+  }
+  if (--command_timer_ <= 0) ResampleCommand();
+  WriteObservations(rows.obs);
+  return false;
+}
+
+}  // namespace tutor

@@ -1,0 +1,91 @@
+#include "envs/quadruped_vec_env.h"
+
+#include <omp.h>
+
+#include "envs/error.h"
+
+namespace tutor {
+
+QuadrupedVecEnv::QuadrupedVecEnv(const EnvConfig& config, const std::string& source)
+    : spec_(config, source) {
+  const int n = config.num_envs;
+  envs_.reserve(n);
+  for (int i = 0; i < n; ++i)
+    envs_.push_back(std::make_unique<QuadrupedEnv>(spec_, i, static_cast<uint64_t>(config.seed)));
+  for (const auto& group : spec_.groups) {
+    obs_.emplace_back(static_cast<size_t>(n) * group.width, 0.0f);
+    final_obs_.emplace_back(static_cast<size_t>(n) * group.width, 0.0f);
+  }
+  rewards_.assign(n, 0.0f);
+  terminated_.assign(n, 0.0f);
+  truncated_.assign(n, 0.0f);
+  episode_slots_.resize(n);
+  finished_flags_.assign(n, 0);
+}
+
+int QuadrupedVecEnv::NumThreads() const { return threads_ > 0 ? threads_ : omp_get_max_threads(); }
+
+int QuadrupedVecEnv::GroupIndex(const std::string& group) const {
+  const auto& groups = spec_.layout.groups;
+  for (size_t g = 0; g < groups.size(); ++g)
+    if (groups[g].name == group) return static_cast<int>(g);
+  spec_.layout.Group(group);  // throws, listing the groups
+  return -1;
+}
+
+const float* QuadrupedVecEnv::Observations(const std::string& group) const {
+  return obs_[GroupIndex(group)].data();
+}
+
+const float* QuadrupedVecEnv::FinalObservations(const std::string& group) const {
+  return final_obs_[GroupIndex(group)].data();
+}
+
+QuadrupedEnv::Rows QuadrupedVecEnv::RowsOf(int i, std::vector<float*>* obs,
+                                           std::vector<float*>* final_obs) {
+  for (size_t g = 0; g < obs_.size(); ++g) {
+    const size_t width = spec_.groups[g].width;
+    (*obs)[g] = obs_[g].data() + i * width;
+    (*final_obs)[g] = final_obs_[g].data() + i * width;
+  }
+  return {obs->data(), final_obs->data(), &rewards_[i], &terminated_[i], &truncated_[i]};
+}
+
+void QuadrupedVecEnv::Reset() {
+  const bool randomize = first_reset_ && spec_.config.termination.randomize_start;
+  first_reset_ = false;
+  const int n = NumEnvs();
+#pragma omp parallel num_threads(NumThreads())
+  {
+    std::vector<float*> obs(obs_.size()), final_obs(obs_.size());
+#pragma omp for schedule(static)
+    for (int i = 0; i < n; ++i) {
+      envs_[i]->Reset(RowsOf(i, &obs, &final_obs), randomize);
+      rewards_[i] = terminated_[i] = truncated_[i] = 0.0f;
+    }
+  }
+  finished_.clear();
+}
+
+// Threading: each env touches only its own mjData, model copy, RNG and output rows, so the
+// loop needs no locks; static scheduling keeps a thread on the same envs step after step.
+// Finished episodes go to per-env slots and are gathered in env order afterwards, so the
+// list does not depend on which thread finished first.
+void QuadrupedVecEnv::Step(const float* actions) {
+  const int n = NumEnvs();
+  const int num_actions = NumActions();
+#pragma omp parallel num_threads(NumThreads())
+  {
+    std::vector<float*> obs(obs_.size()), final_obs(obs_.size());
+#pragma omp for schedule(static)
+    for (int i = 0; i < n; ++i) {
+      finished_flags_[i] = envs_[i]->Step(actions + static_cast<size_t>(i) * num_actions,
+                                          RowsOf(i, &obs, &final_obs), &episode_slots_[i]);
+    }
+  }
+  finished_.clear();
+  for (int i = 0; i < n; ++i)
+    if (finished_flags_[i]) finished_.push_back(episode_slots_[i]);
+}
+
+}  // namespace tutor

@@ -1,0 +1,70 @@
+#ifndef TUTOR_ENVS_TERMS_H_
+#define TUTOR_ENVS_TERMS_H_
+
+#include <string>
+#include <vector>
+
+namespace tutor {
+
+// the observation terms the quadruped env can emit, in registry order
+enum class ObsTerm {
+  kBaseLinVel,         // 3, body-frame base linear velocity (privileged)
+  kBaseAngVel,         // 3, body-frame gyro
+  kProjectedGravity,   // 3, gravity direction in the body frame
+  kVelocityCommand,    // 3, (vx, vy, yaw rate)
+  kJointPos,           // J, relative to the default pose
+  kJointVel,           // J
+  kLastAction,         // J
+  kFootContactForces,  // F, normal force per foot (N, privileged)
+  kFootHeights,        // F, foot clearance above the floor (m, privileged)
+  kFriction,           // 1, sampled ground friction (privileged)
+  kAddedMass,          // 1, sampled added base mass (kg, privileged)
+  kMotorStrength,      // J, sampled torque multipliers (privileged)
+  kBaseHeight,         // 1, trunk height (m, privileged)
+};
+
+struct ObsTermInfo {
+  ObsTerm id;
+  const char* name;
+  bool privileged;  // simulator truth a real robot cannot sense
+};
+
+const std::vector<ObsTermInfo>& ObservationTerms();
+// the term of that name, or nullptr
+const ObsTermInfo* FindObservationTerm(const std::string& name);
+int ObservationTermWidth(ObsTerm term, int num_joints, int num_feet);
+
+// reward terms, each weighted by a YAML scale (per second of simulated time)
+enum class RewardTerm {
+  kTrackingLinVel,   // exp(-|cmd_xy - v_xy|^2 / sigma)
+  kTrackingAngVel,   // exp(-(cmd_wz - w_z)^2 / sigma)
+  kLinVelZ,          // v_z^2
+  kAngVelXy,         // w_x^2 + w_y^2
+  kOrientation,      // g_x^2 + g_y^2 of the projected gravity
+  kBaseHeight,       // (z - target)^2
+  kTorques,          // sum tau^2
+  kJointAcc,         // sum ((qd - qd_prev) / dt)^2
+  kJointVel,         // sum qd^2
+  kActionRate,       // sum (a - a_prev)^2
+  kEnergy,           // sum |qd * tau|
+  kFeetAirTime,      // sum (t_air - target) on touchdown, when commanded to move
+  kStandStill,       // sum |q - q0| when the command is zero
+  kDofPosLimits,     // sum of joint excursions beyond the soft limits (rad)
+  kTermination,      // 1 on a fall (not on a time-out)
+};
+
+struct RewardTermInfo {
+  RewardTerm id;
+  const char* name;
+};
+
+const std::vector<RewardTermInfo>& RewardTerms();
+const RewardTermInfo* FindRewardTerm(const std::string& name);
+
+// "a, b, c" of all known names, for error messages
+std::string KnownObservationTermNames();
+std::string KnownRewardTermNames();
+
+}  // namespace tutor
+
+#endif  // TUTOR_ENVS_TERMS_H_

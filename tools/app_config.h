@@ -1,0 +1,26 @@
+#ifndef TUTOR_TOOLS_APP_CONFIG_H_
+#define TUTOR_TOOLS_APP_CONFIG_H_
+
+#include <string>
+#include <vector>
+
+#include "envs/env_config.h"
+
+namespace tutor {
+
+// A whole tutor config: the env plus (for train/distill) the algorithm sections. Files are
+// layered: `base: other.yaml` is read first, then the file, then --set overrides; each layer
+// writes only the keys it names.
+struct AppConfig {
+  std::string source;  // the file the user named
+  EnvConfig env;
+};
+
+AppConfig LoadAppConfig(const std::string& file, const std::vector<std::string>& overrides);
+
+// the repo's configs/ folder (compile-time), for default config paths
+std::string DefaultConfigPath(const std::string& name);
+
+}  // namespace tutor
+
+#endif  // TUTOR_TOOLS_APP_CONFIG_H_

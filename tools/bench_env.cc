@@ -1,0 +1,148 @@
+// tutor bench env: env throughput against a bare mj_step loop over the same model, the same
+// number of mjData and the same threads, in one run (after MuJoCo's sample/testspeed.cc).
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <vector>
+
+#include "envs/error.h"
+#include "envs/quadruped_vec_env.h"
+#include "tools/app_config.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace tutor {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// env steps/s of `steps` batched steps with zero actions (the robot stands on its PD loop)
+double TimeEnv(QuadrupedVecEnv* env, int steps, int threads) {
+  env->SetNumThreads(threads);
+  env->Reset();
+  std::vector<float> actions(static_cast<size_t>(env->NumEnvs()) * env->NumActions(), 0.0f);
+  for (int k = 0; k < 10; ++k) env->Step(actions.data());  // warm caches and contacts
+  const auto start = Clock::now();
+  for (int k = 0; k < steps; ++k) env->Step(actions.data());
+  return static_cast<double>(steps) * env->NumEnvs() / Seconds(start);
+}
+
+// physics steps/s of a bare loop over copies of the env's own mjData (same randomized model
+// copies, same states after a reset), stepped by mj_step under the same PD law applied as a
+// generalized force, and nothing else: the difference to TimeEnv is the env's own overhead
+// (observations, rewards, resets, pushes), not a different simulation
+double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
+  const QuadrupedSpec& spec = env->Spec();
+  const RobotConfig& robot = spec.config.robot;
+  const int num_data = env->NumEnvs();
+  env->Reset();
+  std::vector<DataPtr> datas;
+  for (int i = 0; i < num_data; ++i) {
+    datas.push_back(MakeData(env->Env(i).model()));
+    mj_copyData(datas.back().get(), env->Env(i).model(), env->Env(i).data());
+  }
+  // the env's loop order: each policy step, every data advances `decimation` substeps (stepping
+  // one data for all steps back to back would keep it in cache and time something no batched
+  // env does)
+  auto run = [&](int policy_steps) {
+    for (int k = 0; k < policy_steps; ++k) {
+#pragma omp parallel for schedule(static) num_threads(threads)
+      for (int i = 0; i < num_data; ++i) {
+        const mjModel* model = env->Env(i).model();
+        const std::vector<double>& strength = env->Env(i).motor_strength();
+        mjData* data = datas[i].get();
+        for (int s = 0; s < robot.decimation; ++s) {
+          for (int j = 0; j < spec.num_joints; ++j)
+            data->qfrc_applied[spec.joint_dof[j]] = PdTorque(
+                robot.kp[j], robot.kd[j], robot.default_pose[j], data->qpos[spec.joint_qpos[j]],
+                data->qvel[spec.joint_dof[j]], robot.torque_limits[j], strength[j]);
+          mj_step(model, data);
+        }
+      }
+    }
+  };
+  run(10);
+  const auto start = Clock::now();
+  run(policy_steps);
+  return static_cast<double>(policy_steps) * robot.decimation * num_data / Seconds(start);
+}
+
+}  // namespace
+
+int RunBenchEnv(int argc, char** argv, int first) {
+  Args args("bench env", {{"config", "config file (default configs/go1_env.yaml)"},
+                          {"set", "override a config key, e.g. env.seed=3", false, true},
+                          {"envs", "number of envs (default 256)"},
+                          {"steps", "policy steps per measurement (default 500)"},
+                          {"threads", "max threads; 1..T are measured (default all cores)"},
+                          {"repeats", "measurements per point, best kept (default 3)"},
+                          {"json", "write the results to this JSON file"}});
+  args.Parse(argc, argv, first);
+  AppConfig config = LoadAppConfig(args.Get("config", DefaultConfigPath("go1_env.yaml")),
+                                   args.GetAll("set"));
+  config.env.num_envs = args.GetInt("envs", 256);
+  const int steps = args.GetInt("steps", 500);
+  const int max_threads = args.GetInt("threads", omp_get_num_procs());
+  const int repeats = args.GetInt("repeats", 3);
+  if (config.env.num_envs < 1 || steps < 1 || max_threads < 1 || repeats < 1)
+    throw ConfigError("bench env: --envs, --steps, --threads and --repeats must be positive");
+
+  QuadrupedVecEnv env(config.env, config.source);
+  const int decimation = config.env.robot.decimation;
+  struct Row {
+    int threads;
+    double env_steps, env_physics, bare_physics;
+  };
+  std::vector<Row> rows;
+  std::printf("bench env: %d envs, %d policy steps (%d physics substeps each), best of %d\n",
+              env.NumEnvs(), steps, decimation, repeats);
+  std::printf("%8s %14s %18s %18s %8s\n", "threads", "env steps/s", "env physics/s",
+              "bare mj_step/s", "ratio");
+  for (int threads = 1; threads <= max_threads; ++threads) {
+    Row row{threads, 0, 0, 0};
+    for (int r = 0; r < repeats; ++r) {  // alternate the two so drift hits both alike
+      row.env_steps = std::max(row.env_steps, TimeEnv(&env, steps, threads));
+      row.bare_physics = std::max(row.bare_physics,
+                                  TimeBare(&env, steps, threads));
+    }
+    row.env_physics = row.env_steps * decimation;
+    rows.push_back(row);
+    std::printf("%8d %14.0f %18.0f %18.0f %8.3f\n", threads, row.env_steps, row.env_physics,
+                row.bare_physics, row.env_physics / row.bare_physics);
+  }
+  const Row& last = rows.back();
+  const double ratio = last.env_physics / last.bare_physics;
+  const double env_scaling = last.env_steps / rows.front().env_steps;
+  const double bare_scaling = last.bare_physics / rows.front().bare_physics;
+  std::printf("ratio env/bare at %d threads: %.3f\n", last.threads, ratio);
+  std::printf("scaling 1 -> %d threads: env %.2fx, bare %.2fx\n", last.threads, env_scaling,
+              bare_scaling);
+
+  if (args.Has("json")) {
+    const std::string path = args.Get("json");
+    std::ofstream out(path);
+    if (!out) throw ConfigError("bench env: --json " + path + ": cannot write");
+    out << "{\n  \"envs\": " << env.NumEnvs() << ",\n  \"steps\": " << steps
+        << ",\n  \"decimation\": " << decimation << ",\n  \"results\": [\n";
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const Row& r = rows[i];
+      out << "    {\"threads\": " << r.threads << ", \"env_steps_per_s\": " << r.env_steps
+          << ", \"env_physics_steps_per_s\": " << r.env_physics
+          << ", \"bare_physics_steps_per_s\": " << r.bare_physics
+          << ", \"ratio\": " << r.env_physics / r.bare_physics << "}"
+          << (i + 1 < rows.size() ? ",\n" : "\n");
+    }
+    out << "  ],\n  \"ratio\": " << ratio << ",\n  \"env_scaling\": " << env_scaling
+        << ",\n  \"bare_scaling\": " << bare_scaling << "\n}\n";
+  }
+  return 0;
+}
+
+}  // namespace tutor

@@ -1,0 +1,12 @@
+#ifndef TUTOR_TOOLS_COMMANDS_H_
+#define TUTOR_TOOLS_COMMANDS_H_
+
+namespace tutor {
+
+// each `tutor <verb>` entry point; argv[first] is the first flag. Returns the exit code;
+// throws tutor::Error on bad input (main() turns it into `error: ...` and exit 2).
+int RunBenchEnv(int argc, char** argv, int first);
+
+}  // namespace tutor
+
+#endif  // TUTOR_TOOLS_COMMANDS_H_

@@ -1,0 +1,32 @@
+// tutor: one CLI for training, distilling, watching, evaluating and benchmarking.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "envs/error.h"
+#include "tools/commands.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: tutor <command> [flags]   (tutor <command> --help for its flags)\n"
+    "  bench env     env throughput vs a bare mj_step loop, thread scaling\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string verb = argv[1];
+  const std::string sub = argc > 2 ? argv[2] : "";
+  try {
+    if (verb == "bench" && sub == "env") return tutor::RunBenchEnv(argc, argv, 3);
+    std::fprintf(stderr, "error: unknown command '%s'\n%s", verb.c_str(), kUsage);
+    return 2;
+  } catch (const tutor::Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  }
+}
