@@ -23,9 +23,13 @@ ConfigReader ConfigReader::FromFile(const std::string& file) {
   if (!in) throw ConfigError(file + ": cannot open config file");
   std::stringstream text;
   text << in.rdbuf();
+  return FromString(text.str(), file);
+}
+
+ConfigReader ConfigReader::FromString(const std::string& text, const std::string& file) {
   YAML::Node root;
   try {
-    root = YAML::Load(text.str());
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(file + ":" + std::to_string(e.mark.line + 1) + ":" +
                       std::to_string(e.mark.column + 1) + ": malformed YAML: " + e.msg);
@@ -191,6 +195,21 @@ void ConfigReader::Read(const std::string& key, std::vector<double>* out, int br
   }
   if (broadcast > 0 && static_cast<int>(values.size()) != broadcast)
     Fail(key, std::to_string(broadcast) + " numbers");
+  *out = values;
+}
+
+void ConfigReader::Read(const std::string& key, std::vector<int>* out, int min, int max) const {
+  if (!Has(key)) return;
+  const std::string expected =
+      "a list of integers in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+  if (!node_[key].IsSequence()) Fail(key, expected);
+  std::vector<int> values;
+  for (const auto& item : node_[key]) {
+    double value;
+    if (!ParseDouble(item, &value) || value != std::floor(value) || value < min || value > max)
+      Fail(key, expected);
+    values.push_back(static_cast<int>(value));
+  }
   *out = values;
 }
 

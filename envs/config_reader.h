@@ -20,6 +20,8 @@ class ConfigReader {
 
   // parses `file` (ConfigError naming the file on I/O or syntax errors)
   static ConfigReader FromFile(const std::string& file);
+  // parses YAML text attributed to `name` (for configs stored inside checkpoints)
+  static ConfigReader FromString(const std::string& text, const std::string& name);
   // turns `a.b.c=value` overrides into one YAML mapping attributed to "--set"
   static ConfigReader FromOverrides(const std::vector<std::string>& overrides);
 
@@ -36,6 +38,8 @@ class ConfigReader {
   void Read(const std::string& key, std::vector<std::string>* out) const;
   // a list of numbers, or one number broadcast to `broadcast` entries when broadcast > 0
   void Read(const std::string& key, std::vector<double>* out, int broadcast = 0) const;
+  // a list of integers, each in [min, max]
+  void Read(const std::string& key, std::vector<int>* out, int min, int max) const;
   // a [low, high] pair with low <= high
   void ReadRange(const std::string& key, double* low, double* high) const;
   // a path resolved against the folder of the file it was written in
@@ -43,6 +47,7 @@ class ConfigReader {
 
   [[noreturn]] void Fail(const std::string& key, const std::string& expected) const;
   const std::string& file() const { return file_; }
+  const YAML::Node& node() const { return node_; }
   std::string KeyPath(const std::string& key) const;
 
  private:

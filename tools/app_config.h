@@ -5,18 +5,26 @@
 #include <vector>
 
 #include "envs/env_config.h"
+#include "learning/configs.h"
 
 namespace tutor {
 
-// A whole tutor config: the env plus (for train/distill) the algorithm sections. Files are
-// layered: `base: other.yaml` is read first, then the file, then --set overrides; each layer
-// writes only the keys it names.
+// A whole tutor config: the env plus the algorithm sections. Files are layered: `base:
+// other.yaml` is read first, then the file, then --set overrides; each layer writes only the
+// keys it names.
 struct AppConfig {
-  std::string source;  // the file the user named
+  std::string source;    // the file the user named
+  std::string resolved;  // every layer merged, as YAML (saved beside checkpoints and inside them)
   EnvConfig env;
+  ActorCriticConfig policy;
+  PpoConfig ppo;
+  RunnerConfig runner;
 };
 
 AppConfig LoadAppConfig(const std::string& file, const std::vector<std::string>& overrides);
+// a config stored as resolved YAML text (inside a checkpoint), with overrides on top
+AppConfig LoadAppConfigText(const std::string& text, const std::string& name,
+                            const std::vector<std::string>& overrides);
 
 // the repo's configs/ folder (compile-time), for default config paths
 std::string DefaultConfigPath(const std::string& name);

@@ -10,6 +10,8 @@ namespace {
 
 const char* kUsage =
     "usage: tutor <command> [flags]   (tutor <command> --help for its flags)\n"
+    "  train         PPO teacher on the privileged observation set\n"
+    "  eval          deterministic rollouts of a checkpoint on fixed seeds and commands\n"
     "  bench env     env throughput vs a bare mj_step loop, thread scaling\n";
 
 }  // namespace
@@ -22,10 +24,15 @@ int main(int argc, char** argv) {
   const std::string verb = argv[1];
   const std::string sub = argc > 2 ? argv[2] : "";
   try {
+    if (verb == "train") return tutor::RunTrain(argc, argv, 2);
+    if (verb == "eval") return tutor::RunEval(argc, argv, 2);
     if (verb == "bench" && sub == "env") return tutor::RunBenchEnv(argc, argv, 3);
     std::fprintf(stderr, "error: unknown command '%s'\n%s", verb.c_str(), kUsage);
     return 2;
   } catch (const tutor::Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {  // LibTorch or std errors: still one line, still exit 2
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
   }

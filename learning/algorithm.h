@@ -1,0 +1,46 @@
+#ifndef TUTOR_LEARNING_ALGORITHM_H_
+#define TUTOR_LEARNING_ALGORITHM_H_
+
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tutor {
+
+// observation groups of one env step, by name: [N, width] each
+using ObsMap = std::map<std::string, torch::Tensor>;
+
+// what the env returned for the actions of the last Act()
+struct EnvStep {
+  ObsMap next_observations;   // after auto-reset
+  ObsMap final_observations;  // before auto-reset, valid in rows that ended
+  torch::Tensor rewards;      // [N, 1]
+  torch::Tensor terminated;   // [N, 1]
+  torch::Tensor truncated;    // [N, 1] time-outs (bootstrapped by PPO)
+};
+
+// named statistics of one Update (loss terms, learning rate, ...)
+using Stats = std::map<std::string, double>;
+
+// rsl_rl's four verbs, shared by PPO and distillation, so one Runner drives both
+class Algorithm {
+ public:
+  virtual ~Algorithm() = default;
+  virtual torch::Tensor Act(const ObsMap& obs) = 0;  // the actions that step the env
+  virtual void ProcessStep(const EnvStep& step) = 0;
+  virtual void ComputeReturns(const ObsMap& last_obs) = 0;  // a no-op for distillation
+  virtual Stats Update() = 0;
+  // the env groups this algorithm reads (checked against the env's layout)
+  virtual std::vector<std::string> Groups() const = 0;
+
+  virtual void Save(torch::serialize::OutputArchive* archive) = 0;
+  virtual void Load(torch::serialize::InputArchive* archive) = 0;
+  virtual double LearningRate() const = 0;
+  virtual double ActionStd() const = 0;
+};
+
+}  // namespace tutor
+
+#endif  // TUTOR_LEARNING_ALGORITHM_H_

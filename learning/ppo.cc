@@ -1,0 +1,202 @@
+#include "learning/ppo.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "envs/error.h"
+
+namespace tutor {
+
+torch::Tensor GaussianKl(const torch::Tensor& old_mean, const torch::Tensor& old_std,
+                         const torch::Tensor& mean, const torch::Tensor& std) {
+  // KL(N0 || N1) = log(s1/s0) + (s0^2 + (m0 - m1)^2) / (2 s1^2) - 1/2, per dimension
+  const auto kl = (std / old_std).log() +
+                  (old_std.square() + (old_mean - mean).square()) / (2.0 * std.square()) - 0.5;
+  return kl.sum(-1).mean();
+}
+
+PpoLoss ComputePpoLoss(const PpoConfig& config, const MiniBatch& batch,
+                       const ActionDistribution& dist, const torch::Tensor& values) {
+  PpoLoss loss;
+  // clipped surrogate: max(-A r, -A clip(r, 1 - e, 1 + e)), r = pi / pi_old
+  const auto ratio = (dist.LogProb(batch.actions) - batch.log_probs).exp();
+  const auto surrogate = -batch.advantages * ratio;
+  const auto clipped =
+      -batch.advantages * ratio.clamp(1.0 - config.clip_param, 1.0 + config.clip_param);
+  loss.surrogate = torch::max(surrogate, clipped).mean();
+  // value loss, clipped around the rollout's values
+  if (config.use_clipped_value_loss) {
+    const auto v_clipped =
+        batch.values + (values - batch.values).clamp(-config.clip_param, config.clip_param);
+    loss.value = torch::max((values - batch.returns).square(),
+                            (v_clipped - batch.returns).square())
+                     .mean();
+  } else {
+    loss.value = (values - batch.returns).square().mean();
+  }
+  loss.entropy = dist.Entropy().mean();
+  loss.total = loss.surrogate + config.value_loss_coef * loss.value -
+               config.entropy_coef * loss.entropy;
+  return loss;
+}
+
+Ppo::Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_envs,
+         std::string actor_group, std::string critic_group)
+    : policy_(std::move(policy)),
+      config_(config),
+      actor_group_(std::move(actor_group)),
+      critic_group_(std::move(critic_group)),
+      storage_(RolloutStorage::Mode::kRl, num_steps, num_envs,
+               static_cast<int>(policy_->actor->spec.input),
+               static_cast<int>(policy_->critic->spec.input),
+               static_cast<int>(policy_->actor->spec.output)),
+      learning_rate_(config.learning_rate) {
+  optimizer_ = std::make_unique<torch::optim::Adam>(policy_->parameters(),
+                                                    torch::optim::AdamOptions(learning_rate_));
+}
+
+void Ppo::SetLearningRate(double lr) {
+  learning_rate_ = lr;
+  for (auto& group : optimizer_->param_groups())
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
+double Ppo::ActionStd() const { return policy_->Std().mean().item<double>(); }
+
+torch::Tensor Ppo::Act(const ObsMap& obs) {
+  torch::NoGradGuard no_grad;
+  const auto& actor_obs = obs.at(actor_group_);
+  const auto& critic_obs = obs.at(critic_group_);
+  const ActionDistribution dist = policy_->Distribution(actor_obs);
+  transition_.actions = dist.Sample();
+  transition_.values = policy_->Evaluate(critic_obs);
+  transition_.log_probs = dist.LogProb(transition_.actions);
+  transition_.action_mean = dist.mean;
+  transition_.action_std = dist.std;
+  // the env overwrites its buffers on the next Step, so keep copies
+  transition_.observations = actor_obs.clone();
+  transition_.critic_observations = critic_obs.clone();
+  return transition_.actions;
+}
+
+void Ppo::ProcessStep(const EnvStep& step) {
+  torch::NoGradGuard no_grad;
+  auto rewards = step.rewards.clone();
+  // time-out bootstrapping: a truncated episode would have gone on, so add gamma * V(s_final)
+  if (step.truncated.any().item<bool>()) {
+    const auto final_values = policy_->Evaluate(step.final_observations.at(critic_group_));
+    rewards += config_.gamma * final_values * step.truncated;
+  }
+  transition_.rewards = rewards;
+  transition_.dones = (step.terminated + step.truncated).clamp_max(1.0);
+  storage_.Add(transition_);
+  policy_->UpdateNormalization(step.next_observations.at(actor_group_),
+                               step.next_observations.at(critic_group_));
+}
+
+void Ppo::ComputeReturns(const ObsMap& last_obs) {
+  torch::NoGradGuard no_grad;
+  const auto last_values = policy_->Evaluate(last_obs.at(critic_group_));
+  storage_.ComputeReturns(last_values, config_.gamma, config_.lam, config_.normalize_advantages);
+}
+
+Stats Ppo::Update() {
+  Stats stats;
+  // a non-finite rollout is never learned from
+  for (const auto* t : {&storage_.observations, &storage_.critic_observations, &storage_.rewards,
+                        &storage_.returns}) {
+    if (!torch::isfinite(*t).all().item<bool>()) {
+      storage_.Clear();
+      stats["skipped_nonfinite_rollout"] = 1;
+      return stats;
+    }
+  }
+  // snapshot to roll back to if the update diverges
+  std::vector<torch::Tensor> saved;
+  for (const auto& p : policy_->parameters()) saved.push_back(p.detach().clone());
+  std::stringstream optimizer_state;
+  {
+    torch::serialize::OutputArchive archive;
+    optimizer_->save(archive);
+    archive.save_to(optimizer_state);
+  }
+  const double saved_lr = learning_rate_;
+
+  double surrogate = 0, value = 0, entropy = 0, kl_sum = 0;
+  int count = 0;
+  bool diverged = false;
+  storage_.ForEachMiniBatch(config_.num_mini_batches, config_.num_learning_epochs,
+                            [&](const MiniBatch& batch) {
+    if (diverged) return;
+    const ActionDistribution dist = policy_->Distribution(batch.observations);
+    const auto values = policy_->Evaluate(batch.critic_observations);
+    // adaptive learning rate from KL(old || new)
+    if (config_.schedule == "adaptive") {
+      torch::NoGradGuard no_grad;
+      const double kl =
+          GaussianKl(batch.action_mean, batch.action_std, dist.mean, dist.std).item<double>();
+      kl_sum += kl;
+      if (kl > 2.0 * config_.desired_kl)
+        SetLearningRate(std::max(config_.min_learning_rate, learning_rate_ / 1.5));
+      else if (kl < 0.5 * config_.desired_kl && kl > 0.0)
+        SetLearningRate(std::min(config_.max_learning_rate, learning_rate_ * 1.5));
+    }
+    const PpoLoss loss = ComputePpoLoss(config_, batch, dist, values);
+    if (!torch::isfinite(loss.total).item<bool>()) {
+      diverged = true;
+      return;
+    }
+    optimizer_->zero_grad();
+    loss.total.backward();
+    torch::nn::utils::clip_grad_norm_(policy_->parameters(), config_.max_grad_norm);
+    optimizer_->step();
+    surrogate += loss.surrogate.item<double>();
+    value += loss.value.item<double>();
+    entropy += loss.entropy.item<double>();
+    ++count;
+  });
+  const auto std = policy_->std_param;
+  if (!diverged && !torch::isfinite(std).all().item<bool>()) diverged = true;
+  if (!diverged)
+    for (const auto& p : policy_->parameters())
+      if (!torch::isfinite(p).all().item<bool>()) diverged = true;
+  storage_.Clear();
+  if (diverged) {
+    torch::NoGradGuard no_grad;
+    auto params = policy_->parameters();
+    for (size_t i = 0; i < params.size(); ++i) params[i].copy_(saved[i]);
+    torch::serialize::InputArchive archive;
+    archive.load_from(optimizer_state);
+    optimizer_->load(archive);
+    SetLearningRate(std::max(config_.min_learning_rate, saved_lr / 2.0));
+    stats["rolled_back"] = 1;
+    return stats;
+  }
+  stats["value_loss"] = value / count;
+  stats["surrogate_loss"] = surrogate / count;
+  stats["entropy"] = entropy / count;
+  if (config_.schedule == "adaptive") stats["kl"] = kl_sum / count;
+  return stats;
+}
+
+void Ppo::Save(torch::serialize::OutputArchive* archive) {
+  torch::serialize::OutputArchive policy, optimizer;
+  policy_->save(policy);
+  optimizer_->save(optimizer);
+  archive->write("policy", policy);
+  archive->write("optimizer", optimizer);
+  archive->write("learning_rate", torch::tensor(learning_rate_, torch::kFloat64));
+}
+
+void Ppo::Load(torch::serialize::InputArchive* archive) {
+  torch::serialize::InputArchive policy, optimizer;
+  archive->read("policy", policy);
+  policy_->load(policy);
+  archive->read("optimizer", optimizer);
+  optimizer_->load(optimizer);
+  torch::Tensor lr;
+  archive->read("learning_rate", lr);
+  SetLearningRate(lr.item<double>());
+}
+
+}  // namespace tutor

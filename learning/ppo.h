@@ -1,0 +1,62 @@
+#ifndef TUTOR_LEARNING_PPO_H_
+#define TUTOR_LEARNING_PPO_H_
+
+#include <memory>
+#include <string>
+
+#include "learning/actor_critic.h"
+#include "learning/algorithm.h"
+#include "learning/rollout_storage.h"
+
+namespace tutor {
+
+
+// the loss of one mini-batch, term by term
+struct PpoLoss {
+  torch::Tensor surrogate;  // clipped surrogate (to minimise)
+  torch::Tensor value;      // (clipped) value loss
+  torch::Tensor entropy;    // mean entropy
+  torch::Tensor total;      // surrogate + c_v value - c_e entropy
+};
+
+// PPO's loss for a mini-batch given the current policy's distribution and values on it
+PpoLoss ComputePpoLoss(const PpoConfig& config, const MiniBatch& batch,
+                       const ActionDistribution& dist, const torch::Tensor& values);
+// KL(old || new) of diagonal Gaussians, summed over actions, averaged over the batch
+torch::Tensor GaussianKl(const torch::Tensor& old_mean, const torch::Tensor& old_std,
+                         const torch::Tensor& mean, const torch::Tensor& std);
+
+class Ppo : public Algorithm {
+ public:
+  Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_envs,
+      std::string actor_group, std::string critic_group);
+
+  torch::Tensor Act(const ObsMap& obs) override;
+  void ProcessStep(const EnvStep& step) override;
+  void ComputeReturns(const ObsMap& last_obs) override;
+  Stats Update() override;
+  std::vector<std::string> Groups() const override { return {actor_group_, critic_group_}; }
+
+  void Save(torch::serialize::OutputArchive* archive) override;
+  void Load(torch::serialize::InputArchive* archive) override;
+  double LearningRate() const override { return learning_rate_; }
+  double ActionStd() const override;
+
+  ActorCritic policy() const { return policy_; }
+  RolloutStorage& storage() { return storage_; }
+
+ private:
+  void SetLearningRate(double lr);
+
+  ActorCritic policy_;
+  PpoConfig config_;
+  std::string actor_group_, critic_group_;
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  RolloutStorage storage_;
+  Transition transition_;
+  double learning_rate_;
+};
+
+}  // namespace tutor
+
+#endif  // TUTOR_LEARNING_PPO_H_

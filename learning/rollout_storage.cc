@@ -1,0 +1,84 @@
+#include "learning/rollout_storage.h"
+
+#include "envs/error.h"
+
+namespace tutor {
+
+RolloutStorage::RolloutStorage(Mode mode_, int num_steps, int num_envs, int obs_dim,
+                               int critic_obs_dim, int num_actions)
+    : mode(mode_), num_steps_(num_steps), num_envs_(num_envs) {
+  const int64_t t = num_steps, n = num_envs;
+  observations = torch::zeros({t, n, obs_dim});
+  critic_observations = torch::zeros({t, n, critic_obs_dim});
+  actions = torch::zeros({t, n, num_actions});
+  dones = torch::zeros({t, n, 1});
+  rewards = torch::zeros({t, n, 1});
+  if (mode == Mode::kDistillation) {
+    privileged_actions = torch::zeros({t, n, num_actions});
+  } else {
+    values = torch::zeros({t, n, 1});
+    log_probs = torch::zeros({t, n, 1});
+    action_mean = torch::zeros({t, n, num_actions});
+    action_std = torch::zeros({t, n, num_actions});
+    returns = torch::zeros({t, n, 1});
+    advantages = torch::zeros({t, n, 1});
+  }
+}
+
+void RolloutStorage::Add(const Transition& tr) {
+  if (step_ >= num_steps_) throw Error("RolloutStorage: buffer full; Clear() it first");
+  observations[step_].copy_(tr.observations);
+  critic_observations[step_].copy_(tr.critic_observations);
+  actions[step_].copy_(tr.actions);
+  dones[step_].copy_(tr.dones);
+  if (tr.rewards.defined()) rewards[step_].copy_(tr.rewards);
+  if (mode == Mode::kDistillation) {
+    privileged_actions[step_].copy_(tr.privileged_actions);
+  } else {
+    values[step_].copy_(tr.values);
+    log_probs[step_].copy_(tr.log_probs);
+    action_mean[step_].copy_(tr.action_mean);
+    action_std[step_].copy_(tr.action_std);
+  }
+  ++step_;
+}
+
+void RolloutStorage::ComputeReturns(const torch::Tensor& last_values, double gamma, double lam,
+                                    bool normalize_advantages) {
+  // delta_t = r_t + gamma * (1 - done_t) V_{t+1} - V_t
+  // A_t = delta_t + gamma * lambda * (1 - done_t) A_{t+1};  R_t = A_t + V_t
+  torch::Tensor advantage = torch::zeros_like(last_values);
+  for (int t = num_steps_ - 1; t >= 0; --t) {
+    const torch::Tensor next_values = t == num_steps_ - 1 ? last_values : values[t + 1];
+    const torch::Tensor not_done = 1.0 - dones[t];
+    const torch::Tensor delta = rewards[t] + gamma * not_done * next_values - values[t];
+    advantage = delta + gamma * lam * not_done * advantage;
+    returns[t].copy_(advantage + values[t]);
+  }
+  advantages = returns - values;
+  if (normalize_advantages)
+    advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8);
+}
+
+void RolloutStorage::ForEachMiniBatch(int num_mini_batches, int epochs,
+                                      const std::function<void(const MiniBatch&)>& fn) const {
+  const int64_t total = static_cast<int64_t>(num_steps_) * num_envs_;
+  const int64_t size = total / num_mini_batches;
+  auto flat = [total](const torch::Tensor& x) { return x.reshape({total, x.size(-1)}); };
+  const auto obs = flat(observations), critic = flat(critic_observations), act = flat(actions);
+  const auto val = flat(values), adv = flat(advantages), ret = flat(returns),
+             logp = flat(log_probs), mu = flat(action_mean), sigma = flat(action_std);
+  for (int e = 0; e < epochs; ++e) {
+    const auto order = torch::randperm(total, torch::kLong);
+    for (int b = 0; b < num_mini_batches; ++b) {
+      const auto idx = order.slice(0, b * size, (b + 1) * size);
+      fn({obs.index_select(0, idx), critic.index_select(0, idx),
+                         act.index_select(0, idx), val.index_select(0, idx),
+                         adv.index_select(0, idx), ret.index_select(0, idx),
+                         logp.index_select(0, idx), mu.index_select(0, idx),
+                         sigma.index_select(0, idx)});
+    }
+  }
+}
+
+}  // namespace tutor

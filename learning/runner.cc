@@ -1,0 +1,249 @@
+#include "learning/runner.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "envs/error.h"
+
+namespace tutor {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+torch::Tensor Column(const float* data, int n) {
+  return torch::from_blob(const_cast<float*>(data), {n, 1}, torch::kFloat32);
+}
+
+std::string FormatDuration(double seconds) {
+  char text[32];
+  const int s = static_cast<int>(seconds);
+  if (s >= 3600) std::snprintf(text, sizeof(text), "%dh%02dm", s / 3600, s % 3600 / 60);
+  else std::snprintf(text, sizeof(text), "%dm%02ds", s / 60, s % 60);
+  return text;
+}
+
+}  // namespace
+
+ObsMap ObservationViews(const VecEnv& env, const std::vector<std::string>& groups,
+                        bool final_observations) {
+  ObsMap views;
+  for (const auto& group : groups) {
+    if (views.count(group)) continue;
+    const float* data =
+        final_observations ? env.FinalObservations(group) : env.Observations(group);
+    views[group] = torch::from_blob(const_cast<float*>(data),
+                                    {env.NumEnvs(), env.GroupWidth(group)}, torch::kFloat32);
+  }
+  return views;
+}
+
+void EpisodeWindow::Add(const EpisodeInfo& episode) {
+  episodes.push_back(episode);
+  if (episodes.size() > capacity) episodes.pop_front();
+}
+
+double EpisodeWindow::Mean(double EpisodeInfo::*field) const {
+  double sum = 0;
+  for (const auto& e : episodes) sum += e.*field;
+  return episodes.empty() ? 0.0 : sum / episodes.size();
+}
+
+double EpisodeWindow::MeanLength() const {
+  double sum = 0;
+  for (const auto& e : episodes) sum += e.length;
+  return episodes.empty() ? 0.0 : sum / episodes.size();
+}
+
+double EpisodeWindow::FallRate() const {
+  double falls = 0;
+  for (const auto& e : episodes) falls += e.terminated;
+  return episodes.empty() ? 0.0 : falls / episodes.size();
+}
+
+std::vector<double> EpisodeWindow::MeanTerms() const {
+  std::vector<double> sums;
+  for (const auto& e : episodes) {
+    sums.resize(e.reward_terms.size(), 0.0);
+    for (size_t i = 0; i < e.reward_terms.size(); ++i) sums[i] += e.reward_terms[i];
+  }
+  for (double& s : sums) s /= std::max<size_t>(1, episodes.size());
+  return sums;
+}
+
+std::atomic<bool>& Runner::StopRequested() {
+  static std::atomic<bool> stop{false};
+  return stop;
+}
+
+Runner::Runner(VecEnv* env, Algorithm* algorithm, const RunnerConfig& config, CheckpointMeta meta)
+    : env_(env), algorithm_(algorithm), config_(config), meta_(std::move(meta)) {
+  for (const auto& group : algorithm_->Groups()) env_->Layout().Group(group);  // fail loudly
+}
+
+void Runner::Learn(int last_iteration) {
+  std::filesystem::create_directories(config_.log_dir);
+  const auto groups = algorithm_->Groups();
+  const int n = env_->NumEnvs();
+  env_->Reset();
+  ObsMap obs = ObservationViews(*env_, groups);
+  while (iteration_ < last_iteration && !StopRequested()) {
+    const auto start = Clock::now();
+    // collection: the policy acts, the env steps, the algorithm records
+    {
+      torch::InferenceMode inference_guard(false);
+      torch::NoGradGuard no_grad;
+      for (int step = 0; step < config_.num_steps_per_env; ++step) {
+        const torch::Tensor actions = algorithm_->Act(obs).contiguous();
+        env_->Step(actions.data_ptr<float>());
+        EnvStep result;
+        result.next_observations = ObservationViews(*env_, groups);
+        result.final_observations = ObservationViews(*env_, groups, true);
+        result.rewards = Column(env_->Rewards(), n);
+        result.terminated = Column(env_->Terminated(), n);
+        result.truncated = Column(env_->Truncated(), n);
+        algorithm_->ProcessStep(result);
+        for (const auto& episode : env_->FinishedEpisodes()) window_.Add(episode);
+        obs = result.next_observations;
+      }
+      algorithm_->ComputeReturns(obs);
+    }
+    const double collect_s = SecondsSince(start);
+    const auto learn_start = Clock::now();
+    const Stats stats = algorithm_->Update();
+    const double learn_s = SecondsSince(learn_start);
+    env_steps_ += static_cast<int64_t>(n) * config_.num_steps_per_env;
+    wall_s_ += collect_s + learn_s;
+    ++iteration_;
+    LogIteration(collect_s, learn_s, stats, last_iteration);
+    if (config_.save_interval > 0 && iteration_ % config_.save_interval == 0)
+      Save(config_.log_dir + "/model_" + std::to_string(iteration_) + ".pt");
+  }
+  Save(config_.log_dir + "/model_" + std::to_string(iteration_) + ".pt");
+  Save(config_.log_dir + "/model_latest.pt");
+}
+
+void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
+                          int last_iteration) {
+  const int n = env_->NumEnvs();
+  const double steps_per_s = n * config_.num_steps_per_env / (collect_s + learn_s);
+  const auto term_names = env_->RewardTermNames();
+  const auto terms = window_.MeanTerms();
+
+  // metrics.csv: a fixed header from the first iteration logged by this process
+  std::vector<std::pair<std::string, double>> row = {
+      {"iteration", iteration_},
+      {"env_steps", static_cast<double>(env_steps_)},
+      {"wall_s", wall_s_},
+      {"steps_per_s", steps_per_s},
+      {"collect_s", collect_s},
+      {"learn_s", learn_s},
+      {"mean_return", window_.Mean(&EpisodeInfo::episode_return)},
+      {"mean_length", window_.MeanLength()},
+      {"fall_rate", window_.FallRate()},
+      {"vx_error", window_.Mean(&EpisodeInfo::vx_error)},
+      {"vy_error", window_.Mean(&EpisodeInfo::vy_error)},
+      {"yaw_rate_error", window_.Mean(&EpisodeInfo::yaw_rate_error)},
+      {"learning_rate", algorithm_->LearningRate()},
+      {"action_std", algorithm_->ActionStd()}};
+  for (size_t i = 0; i < term_names.size(); ++i)
+    row.emplace_back("reward/" + term_names[i], i < terms.size() ? terms[i] : 0.0);
+  for (const auto& [key, value] : stats) row.emplace_back(key, value);
+  if (!csv_.is_open()) {
+    const std::string path = config_.log_dir + "/metrics.csv";
+    const bool exists = std::filesystem::exists(path);
+    csv_.open(path, std::ios::app);
+    if (!csv_) throw ConfigError(path + ": cannot write metrics");
+    for (const auto& [key, value] : row) csv_columns_.push_back(key);
+    if (!exists) {
+      for (size_t i = 0; i < csv_columns_.size(); ++i) csv_ << (i ? "," : "") << csv_columns_[i];
+      csv_ << "\n";
+    }
+  }
+  for (size_t i = 0; i < csv_columns_.size(); ++i) {
+    csv_ << (i ? "," : "");
+    for (const auto& [key, value] : row)
+      if (key == csv_columns_[i]) csv_ << value;
+  }
+  csv_ << "\n";
+  csv_.flush();
+
+  if (quiet) return;
+  const double eta = (last_iteration - iteration_) * (collect_s + learn_s);
+  std::string line;
+  char buf[256];
+  std::snprintf(buf, sizeof(buf),
+                "[%d/%d] %.0f steps/s (collect %.2fs learn %.2fs) | return %.2f len %.0f falls "
+                "%.0f%% | err vx %.2f yaw %.2f |",
+                iteration_, last_iteration, steps_per_s, collect_s, learn_s,
+                window_.Mean(&EpisodeInfo::episode_return), window_.MeanLength(),
+                100.0 * window_.FallRate(), window_.Mean(&EpisodeInfo::vx_error),
+                window_.Mean(&EpisodeInfo::yaw_rate_error));
+  line += buf;
+  for (size_t i = 0; i < term_names.size() && i < terms.size(); ++i) {
+    std::snprintf(buf, sizeof(buf), " %s %.3f", term_names[i].c_str(), terms[i]);
+    line += buf;
+  }
+  line += " |";
+  for (const auto& [key, value] : stats) {
+    std::snprintf(buf, sizeof(buf), " %s %.4g", key.c_str(), value);
+    line += buf;
+  }
+  std::snprintf(buf, sizeof(buf), " | lr %.2e std %.3f | ETA %s", algorithm_->LearningRate(),
+                algorithm_->ActionStd(), FormatDuration(eta).c_str());
+  line += buf;
+  if (stats.count("rolled_back"))
+    line += "  ** non-finite update: rolled back to the last good state, learning rate halved";
+  if (stats.count("skipped_nonfinite_rollout"))
+    line += "  ** non-finite observations or rewards: rollout discarded";
+  std::puts(line.c_str());
+  std::fflush(stdout);
+}
+
+void Runner::Save(const std::string& path) {
+  torch::serialize::OutputArchive archive, algorithm;
+  meta_.iteration = iteration_;
+  WriteMeta(meta_, &archive);
+  algorithm_->Save(&algorithm);
+  archive.write("algorithm", algorithm);
+  archive.write("env_steps", c10::IValue(static_cast<int64_t>(env_steps_)));
+  archive.write("wall_s", torch::tensor(wall_s_, torch::kFloat64));
+  archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+  SaveAtomically(&archive, path);
+}
+
+void Runner::Load(const std::string& path) {
+  torch::serialize::InputArchive archive;
+  OpenCheckpoint(path, &archive);
+  const CheckpointMeta meta = ReadMeta(&archive, path);
+  if (meta.kind != meta_.kind)
+    throw CheckpointError(path + ": a '" + meta.kind + "' checkpoint; this run is '" +
+                          meta_.kind + "'");
+  if (meta.model != meta_.model)
+    throw CheckpointError(path + ": the stored architecture differs from the config's:\n" +
+                          meta.model + "\nvs\n" + meta_.model);
+  CheckLayoutMatches(EnvLayout::Parse(meta.layout), env_->Layout(), algorithm_->Groups(), path);
+  try {
+    torch::serialize::InputArchive algorithm;
+    archive.read("algorithm", algorithm);
+    algorithm_->Load(&algorithm);
+    c10::IValue steps;
+    if (archive.try_read("env_steps", steps)) env_steps_ = steps.toInt();
+    torch::Tensor wall, rng;
+    archive.read("wall_s", wall);
+    wall_s_ = wall.item<double>();
+    archive.read("rng", rng);
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    generator.set_state(rng);
+  } catch (const c10::Error& e) {
+    throw CheckpointError(path + ": cannot restore the run: " + e.what_without_backtrace());
+  }
+  iteration_ = meta.iteration;
+}
+
+}  // namespace tutor

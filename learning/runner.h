@@ -1,0 +1,70 @@
+#ifndef TUTOR_LEARNING_RUNNER_H_
+#define TUTOR_LEARNING_RUNNER_H_
+
+#include <atomic>
+#include <deque>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "envs/vec_env.h"
+#include "learning/algorithm.h"
+#include "learning/checkpoint.h"
+#include "learning/configs.h"
+
+namespace tutor {
+
+// zero-copy tensor views of the env's buffers: [N, width] per group
+ObsMap ObservationViews(const VecEnv& env, const std::vector<std::string>& groups,
+                        bool final_observations = false);
+
+// Episode statistics over a rolling window of recently finished episodes.
+struct EpisodeWindow {
+  explicit EpisodeWindow(size_t capacity = 200) : capacity(capacity) {}
+  void Add(const EpisodeInfo& episode);
+  bool Empty() const { return episodes.empty(); }
+  double Mean(double EpisodeInfo::*field) const;
+  double MeanLength() const;
+  double FallRate() const;
+  std::vector<double> MeanTerms() const;
+
+  size_t capacity;
+  std::deque<EpisodeInfo> episodes;
+};
+
+// The loop both algorithms share: collect num_steps_per_env transitions from every env,
+// ComputeReturns, Update, log a console line and a metrics.csv row, checkpoint.
+class Runner {
+ public:
+  Runner(VecEnv* env, Algorithm* algorithm, const RunnerConfig& config, CheckpointMeta meta);
+
+  // runs until `last_iteration` (exclusive), or until StopRequested(); saves at the end
+  void Learn(int last_iteration);
+  void Save(const std::string& path);
+  // restores the algorithm (model, normalizers, optimizer, learning rate), iteration and RNG
+  void Load(const std::string& path);
+  int iteration() const { return iteration_; }
+  int64_t env_steps() const { return env_steps_; }
+
+  // set by a SIGINT handler: the loop saves and returns after the current step
+  static std::atomic<bool>& StopRequested();
+  bool quiet = false;  // no console lines (tests)
+
+ private:
+  void LogIteration(double collect_s, double learn_s, const Stats& stats, int last_iteration);
+
+  VecEnv* env_;
+  Algorithm* algorithm_;
+  RunnerConfig config_;
+  CheckpointMeta meta_;
+  int iteration_ = 0;
+  int64_t env_steps_ = 0;
+  double wall_s_ = 0;
+  EpisodeWindow window_;
+  std::ofstream csv_;
+  std::vector<std::string> csv_columns_;
+};
+
+}  // namespace tutor
+
+#endif  // TUTOR_LEARNING_RUNNER_H_

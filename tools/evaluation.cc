@@ -1,0 +1,74 @@
+#include "tools/evaluation.h"
+
+#include <sstream>
+
+#include "learning/runner.h"
+
+namespace tutor {
+
+std::array<double, 3> EvalCommand(int episode) {
+  static const double kVx[8] = {1.0, -1.0, 0.5, -0.5, 0.0, 0.75, -0.75, 0.25};
+  static const double kVyYaw[8][2] = {{0, 0},   {0.5, 0},    {-0.5, 0},    {0, 1},
+                                      {0, -1},  {0.25, 0.5}, {-0.25, -0.5}, {0, 0.5}};
+  const int row = (episode / 8) % 8;
+  return {kVx[episode % 8], kVyYaw[row][0], kVyYaw[row][1]};
+}
+
+EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
+                    const std::vector<std::string>& groups) {
+  torch::NoGradGuard no_grad;
+  const int n = env->NumEnvs();
+  for (int i = 0; i < n; ++i) {
+    const auto command = EvalCommand(i);
+    env->Env(i).SetFixedCommand(command.data());
+  }
+  env->Reset();
+  std::vector<EpisodeInfo> first(n);
+  std::vector<bool> done(n, false);
+  int remaining = n;
+  torch::Tensor starts = torch::ones({n, 1});
+  while (remaining > 0) {
+    const ObsMap obs = ObservationViews(*env, groups);
+    const torch::Tensor actions = policy(obs, starts).contiguous();
+    env->Step(actions.data_ptr<float>());
+    starts = torch::zeros({n, 1});
+    for (const auto& episode : env->FinishedEpisodes()) {
+      starts[episode.env_id][0] = 1.0;
+      if (done[episode.env_id]) continue;
+      done[episode.env_id] = true;
+      first[episode.env_id] = episode;
+      --remaining;
+    }
+  }
+  EvalResult result;
+  result.episodes = n;
+  result.per_episode = first;
+  for (const auto& e : first) {
+    result.mean_return += e.episode_return / n;
+    result.mean_length += static_cast<double>(e.length) / n;
+    result.fall_rate += (e.terminated ? 1.0 : 0.0) / n;
+    result.vx_error += e.vx_error / n;
+    result.vy_error += e.vy_error / n;
+    result.yaw_rate_error += e.yaw_rate_error / n;
+    result.power += e.power / n;
+  }
+  return result;
+}
+
+std::string EvalResultJson(const EvalResult& r, const std::string& indent) {
+  std::ostringstream out;
+  out.precision(6);
+  out << "{\n"
+      << indent << "  \"episodes\": " << r.episodes << ",\n"
+      << indent << "  \"mean_return\": " << r.mean_return << ",\n"
+      << indent << "  \"mean_episode_length\": " << r.mean_length << ",\n"
+      << indent << "  \"fall_rate\": " << r.fall_rate << ",\n"
+      << indent << "  \"vx_error\": " << r.vx_error << ",\n"
+      << indent << "  \"vy_error\": " << r.vy_error << ",\n"
+      << indent << "  \"yaw_rate_error\": " << r.yaw_rate_error << ",\n"
+      << indent << "  \"mean_power_w\": " << r.power << "\n"
+      << indent << "}";
+  return out.str();
+}
+
+}  // namespace tutor

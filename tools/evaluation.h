@@ -1,0 +1,41 @@
+#ifndef TUTOR_TOOLS_EVALUATION_H_
+#define TUTOR_TOOLS_EVALUATION_H_
+
+#include <torch/torch.h>
+
+#include <array>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "envs/quadruped_vec_env.h"
+#include "learning/algorithm.h"
+
+namespace tutor {
+
+// The fixed evaluation schedule: episode e is commanded
+//   vx  = {1, -1, 0.5, -0.5, 0, 0.75, -0.75, 0.25}[e % 8]                     (m/s)
+//   (vy, yaw) = {(0,0), (0.5,0), (-0.5,0), (0,1), (0,-1), (0.25,0.5), (-0.25,-0.5), (0,0.5)}
+//               [(e / 8) % 8]                                                  (m/s, rad/s)
+// for its whole episode; 64 episodes cover the 8 x 8 grid once.
+std::array<double, 3> EvalCommand(int episode);
+
+// a deterministic policy: observations (and which rows just started an episode) -> actions
+using PolicyFn = std::function<torch::Tensor(const ObsMap& obs, const torch::Tensor& starts)>;
+
+struct EvalResult {
+  int episodes = 0;
+  double mean_return = 0, mean_length = 0, fall_rate = 0;
+  double vx_error = 0, vy_error = 0, yaw_rate_error = 0, power = 0;
+  std::vector<EpisodeInfo> per_episode;  // in episode order
+};
+
+// Runs one episode per env (env e gets EvalCommand(e)) until every env has finished once.
+EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
+                    const std::vector<std::string>& groups);
+
+std::string EvalResultJson(const EvalResult& result, const std::string& indent);
+
+}  // namespace tutor
+
+#endif  // TUTOR_TOOLS_EVALUATION_H_
