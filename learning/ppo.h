@@ -44,6 +44,7 @@ class Ppo : public Algorithm {
 
   ActorCritic policy() const { return policy_; }
   RolloutStorage& storage() { return storage_; }
+  torch::optim::Adam& optimizer() { return *optimizer_; }
 
  private:
   void SetLearningRate(double lr);

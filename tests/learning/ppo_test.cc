@@ -1,0 +1,126 @@
+#include "learning/ppo.h"
+
+#include <gtest/gtest.h>
+
+#include "learning/rollout_storage.h"
+
+namespace tutor::testing {
+namespace {
+
+TEST(RolloutStorageTest, GaeMatchesHandComputedValues) {
+  // T = 3, N = 1; gamma 0.9, lambda 0.8; a termination after step 1
+  RolloutStorage storage(RolloutStorage::Mode::kRl, 3, 1, 1, 1, 1);
+  const float values[3] = {0.5f, 1.0f, 1.5f}, rewards[3] = {1.0f, 0.0f, 2.0f},
+              dones[3] = {0.0f, 1.0f, 0.0f};
+  for (int t = 0; t < 3; ++t) {
+    Transition tr;
+    tr.observations = tr.critic_observations = tr.actions = tr.action_mean = tr.action_std =
+        torch::zeros({1, 1});
+    tr.values = torch::full({1, 1}, values[t]);
+    tr.rewards = torch::full({1, 1}, rewards[t]);
+    tr.dones = torch::full({1, 1}, dones[t]);
+    tr.log_probs = torch::zeros({1, 1});
+    storage.Add(tr);
+  }
+  storage.ComputeReturns(torch::full({1, 1}, 2.0f), 0.9, 0.8, false);
+  // t=2: delta = 2 + 0.9*2.0 - 1.5 = 2.3;            A = 2.3
+  // t=1: done: delta = 0 - 1.0 = -1.0;               A = -1.0
+  // t=0: delta = 1 + 0.9*1.0 - 0.5 = 1.4;            A = 1.4 + 0.72*(-1.0) = 0.68
+  EXPECT_NEAR(storage.advantages[2].item<float>(), 2.3f, 1e-6);
+  EXPECT_NEAR(storage.advantages[1].item<float>(), -1.0f, 1e-6);
+  EXPECT_NEAR(storage.advantages[0].item<float>(), 0.68f, 1e-6);
+  EXPECT_NEAR(storage.returns[0].item<float>(), 1.18f, 1e-6);
+  EXPECT_NEAR(storage.returns[1].item<float>(), 0.0f, 1e-6);
+  EXPECT_NEAR(storage.returns[2].item<float>(), 3.8f, 1e-6);
+}
+
+// an actor-critic whose critic says V(s) = c everywhere
+ActorCritic ConstantCritic(float c) {
+  ActorCriticConfig config;
+  config.actor_hidden = config.critic_hidden = {4};
+  config.actor_obs_normalization = config.critic_obs_normalization = false;
+  ActorCritic policy(2, 2, 1, config);
+  torch::NoGradGuard no_grad;
+  for (auto& p : policy->critic->named_parameters()) {
+    if (p.key() == "layers.2.bias") p.value().fill_(c);
+    else if (p.key() == "layers.2.weight") p.value().zero_();
+  }
+  return policy;
+}
+
+TEST(PpoTest, TimeOutsBootstrapWithTheFinalObservationValue) {
+  PpoConfig config;
+  config.gamma = 0.9;
+  config.lam = 0.8;
+  config.normalize_advantages = false;
+  Ppo ppo(ConstantCritic(0.5f), config, 2, 1, "policy", "critic");
+  const ObsMap obs = {{"policy", torch::zeros({1, 2})}, {"critic", torch::zeros({1, 2})}};
+  const float rewards[2] = {1.0f, 2.0f}, truncated[2] = {1.0f, 0.0f};
+  for (int t = 0; t < 2; ++t) {
+    ppo.Act(obs);
+    EnvStep step{obs, obs, torch::full({1, 1}, rewards[t]), torch::zeros({1, 1}),
+                 torch::full({1, 1}, truncated[t])};
+    ppo.ProcessStep(step);
+  }
+  ppo.ComputeReturns(obs);
+  // step 0 timed out: r' = 1 + 0.9 * V(final) = 1.45 and the episode is done there
+  // t=1: delta = 2 + 0.9*0.5 - 0.5 = 1.95;  t=0: delta = 1.45 - 0.5 = 0.95
+  const auto& s = ppo.storage();
+  EXPECT_NEAR(s.rewards[0].item<float>(), 1.45f, 1e-6);
+  EXPECT_EQ(s.dones[0].item<float>(), 1.0f);
+  EXPECT_NEAR(s.advantages[1].item<float>(), 1.95f, 1e-6);
+  EXPECT_NEAR(s.advantages[0].item<float>(), 0.95f, 1e-6);
+  EXPECT_NEAR(s.returns[0].item<float>(), 1.45f, 1e-6);
+  EXPECT_NEAR(s.returns[1].item<float>(), 2.45f, 1e-6);
+}
+
+TEST(PpoTest, LossMatchesHandComputedValues) {
+  PpoConfig config;  // clip 0.2, value coef 1, entropy coef 0.01, clipped value loss
+  MiniBatch batch;
+  batch.actions = torch::tensor({{0.5f}, {-0.5f}});
+  batch.log_probs = torch::tensor({{-1.5f}, {-0.6f}});
+  batch.advantages = torch::tensor({{1.0f}, {-2.0f}});
+  batch.values = torch::tensor({{0.5f}, {0.3f}});
+  batch.returns = torch::tensor({{2.0f}, {-0.5f}});
+  const ActionDistribution dist{torch::zeros({2, 1}), torch::ones({2, 1})};
+  const PpoLoss loss = ComputePpoLoss(config, batch, dist, torch::tensor({{1.0f}, {0.0f}}));
+  // log pi = -a^2/2 - log sqrt(2 pi) = -1.0439385 for both; ratios exp(0.4560615) = 1.5778473
+  // and exp(-0.4439385) = 0.6415049. Sample 0 (A = 1): max(-1.578, -1.2) = -1.2 (clipped);
+  // sample 1 (A = -2): max(1.283, 1.6) = 1.6 (clipped). Mean 0.2.
+  EXPECT_NEAR(loss.surrogate.item<float>(), 0.2f, 1e-6);
+  // values clipped around the old ones: 0.7 and 0.1; max((1-2)^2, (0.7-2)^2) = 1.69,
+  // max((0+0.5)^2, (0.1+0.5)^2) = 0.36; mean 1.025
+  EXPECT_NEAR(loss.value.item<float>(), 1.025f, 1e-6);
+  EXPECT_NEAR(loss.entropy.item<float>(), 1.4189385f, 1e-6);  // 0.5 + log sqrt(2 pi)
+  EXPECT_NEAR(loss.total.item<float>(), 1.2108106f, 1e-6);
+}
+
+TEST(PpoTest, GaussianKlMatchesClosedForm) {
+  // KL(N(0,1) || N(0.5,2)) = log 2 + (1 + 0.25) / 8 - 0.5 = 0.3493972, two dims summed
+  const auto kl = GaussianKl(torch::zeros({1, 2}), torch::ones({1, 2}), torch::full({1, 2}, 0.5),
+                             torch::full({1, 2}, 2.0));
+  EXPECT_NEAR(kl.item<float>(), 2 * 0.3493972f, 1e-6);
+  EXPECT_NEAR(GaussianKl(torch::ones({3, 1}), torch::ones({3, 1}), torch::ones({3, 1}),
+                         torch::ones({3, 1}))
+                  .item<float>(),
+              0.0f, 1e-7);
+}
+
+TEST(NormalizerTest, RunningStatisticsMatchTheWholeData) {
+  EmpiricalNormalizer normalizer(1);
+  normalizer->train();
+  normalizer->Update(torch::tensor({{1.0f}, {3.0f}}));
+  normalizer->Update(torch::tensor({{5.0f}, {7.0f}, {9.0f}}));
+  // all five: mean 5, population variance (16 + 4 + 0 + 4 + 16) / 5 = 8
+  EXPECT_NEAR(normalizer->mean.item<float>(), 5.0f, 1e-5);
+  EXPECT_NEAR(normalizer->var.item<float>(), 8.0f, 1e-5);
+  EXPECT_EQ(normalizer->count.item<double>(), 5.0);
+  EXPECT_NEAR(normalizer->forward(torch::tensor({{7.0f}})).item<float>(),
+              2.0f / (std::sqrt(8.0f) + 0.01f), 1e-5);
+  normalizer->eval();  // frozen in eval
+  normalizer->Update(torch::tensor({{100.0f}}));
+  EXPECT_NEAR(normalizer->mean.item<float>(), 5.0f, 1e-5);
+}
+
+}  // namespace
+}  // namespace tutor::testing
