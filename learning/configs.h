@@ -45,6 +45,42 @@ struct RunnerConfig {
   std::string critic_group = "critic";  // observation set of the critic (or the teacher)
 };
 
+// the student of a distillation (and, for a later stage, that stage's teacher)
+struct StudentConfig {
+  std::vector<int> hidden = {256, 128, 64};
+  std::string activation = "elu";
+  std::string memory = "none";  // "none", "lstm" or "gru": a recurrent student
+  int memory_size = 128;
+  int memory_layers = 1;
+  double init_std = 0.1;        // exploration noise of the acting student
+  bool obs_normalization = true;
+};
+
+struct DistillationConfig {
+  std::string loss = "mse";      // mse, huber, kl, feature
+  double huber_delta = 1.0;
+  std::string kl_direction = "forward";  // forward: KL(teacher || student); reverse
+  double kl_temperature = 1.0;   // teacher std multiplier in the kl loss
+  int feature_teacher_layer = -1;  // hidden layer of the teacher to match (-1: last)
+  int feature_student_layer = -1;  // hidden layer of the student (-1: last)
+  double feature_coef = 0.1;     // feature loss weight, added to the mse action loss
+  int num_learning_epochs = 1;
+  int gradient_length = 15;      // transitions whose losses are summed per optimizer step
+  std::string optimizer = "adam";  // adam, adamw, sgd, rmsprop
+  double learning_rate = 1e-3;
+  double max_grad_norm = 1.0;
+  // probability that the teacher's action drives an env step, linearly from `teacher_mix_start`
+  // to 0 over `teacher_mix_iterations` iterations (0: the student always acts)
+  double teacher_mix_start = 0.0;
+  int teacher_mix_iterations = 0;
+};
+
+// one stage of a progressive chain: this student's architecture and iteration budget
+struct DistillStage {
+  StudentConfig student;
+  int iterations = 0;
+};
+
 }  // namespace tutor
 
 #endif  // TUTOR_LEARNING_CONFIGS_H_

@@ -90,8 +90,6 @@ void Ppo::ProcessStep(const EnvStep& step) {
   transition_.rewards = rewards;
   transition_.dones = (step.terminated + step.truncated).clamp_max(1.0);
   storage_.Add(transition_);
-  policy_->UpdateNormalization(step.next_observations.at(actor_group_),
-                               step.next_observations.at(critic_group_));
 }
 
 void Ppo::ComputeReturns(const ObsMap& last_obs) {
@@ -160,6 +158,12 @@ Stats Ppo::Update() {
   if (!diverged)
     for (const auto& p : policy_->parameters())
       if (!torch::isfinite(p).all().item<bool>()) diverged = true;
+  if (!diverged) {
+    // Normalizer statistics move only here, after the policy update and from the rollout just
+    // learned from: within an iteration, acting and learning see the same normalization, so
+    // the KL that drives the learning rate measures the update and not the statistics' drift.
+    policy_->UpdateNormalization(storage_.observations, storage_.critic_observations);
+  }
   storage_.Clear();
   if (diverged) {
     torch::NoGradGuard no_grad;

@@ -59,6 +59,66 @@ void ReadRunner(const ConfigReader& r, RunnerConfig* c) {
   r.Read("critic_group", &c->critic_group);
 }
 
+void ReadStudent(const ConfigReader& r, StudentConfig* c) {
+  r.ExpectKeys({"hidden", "activation", "memory", "memory_size", "memory_layers", "init_std",
+                "obs_normalization"});
+  r.Read("hidden", &c->hidden, 1, 1 << 16);
+  r.Read("activation", &c->activation);
+  r.Read("memory", &c->memory);
+  if (c->memory != "none" && c->memory != "lstm" && c->memory != "gru")
+    r.Fail("memory", "'none', 'lstm' or 'gru'");
+  r.Read("memory_size", &c->memory_size, 1, 1 << 16);
+  r.Read("memory_layers", &c->memory_layers, 1, 16);
+  r.Read("init_std", &c->init_std, 1e-6, 100.0);
+  r.Read("obs_normalization", &c->obs_normalization);
+}
+
+void ReadDistillation(const ConfigReader& r, DistillationConfig* c) {
+  r.ExpectKeys({"loss", "huber_delta", "kl_direction", "kl_temperature", "feature_teacher_layer",
+                "feature_student_layer", "feature_coef", "num_learning_epochs", "gradient_length",
+                "optimizer", "learning_rate", "max_grad_norm", "teacher_mix_start",
+                "teacher_mix_iterations"});
+  r.Read("loss", &c->loss);
+  if (c->loss != "mse" && c->loss != "huber" && c->loss != "kl" && c->loss != "feature")
+    r.Fail("loss", "mse, huber, kl or feature");
+  r.Read("huber_delta", &c->huber_delta, 1e-9, kInf);
+  r.Read("kl_direction", &c->kl_direction);
+  if (c->kl_direction != "forward" && c->kl_direction != "reverse")
+    r.Fail("kl_direction", "'forward' or 'reverse'");
+  r.Read("kl_temperature", &c->kl_temperature, 1e-6, 1e6);
+  r.Read("feature_teacher_layer", &c->feature_teacher_layer, -16, 16);
+  r.Read("feature_student_layer", &c->feature_student_layer, -16, 16);
+  r.Read("feature_coef", &c->feature_coef, 0.0, kInf);
+  r.Read("num_learning_epochs", &c->num_learning_epochs, 1, 1000);
+  r.Read("gradient_length", &c->gradient_length, 1, 1 << 20);
+  r.Read("optimizer", &c->optimizer);
+  if (c->optimizer != "adam" && c->optimizer != "adamw" && c->optimizer != "sgd" &&
+      c->optimizer != "rmsprop")
+    r.Fail("optimizer", "adam, adamw, sgd or rmsprop");
+  r.Read("learning_rate", &c->learning_rate, 1e-9, 1.0);
+  r.Read("max_grad_norm", &c->max_grad_norm, 1e-9, kInf);
+  r.Read("teacher_mix_start", &c->teacher_mix_start, 0.0, 1.0);
+  r.Read("teacher_mix_iterations", &c->teacher_mix_iterations, 0, 1 << 30);
+}
+
+// each stage: a student (layered over the top-level `student:`) and an iteration budget
+void ReadStages(const ConfigReader& r, AppConfig* config) {
+  if (!r.Has("stages")) return;
+  const YAML::Node list = r.node()["stages"];
+  if (!list.IsSequence() || list.size() == 0) r.Fail("stages", "a non-empty list of stages");
+  config->stages.clear();
+  for (size_t i = 0; i < list.size(); ++i) {
+    const ConfigReader stage(list[i], r.file(), r.KeyPath("stages[" + std::to_string(i) + "]"));
+    stage.ExpectKeys({"student", "iterations"});
+    DistillStage s;
+    s.student = config->student;
+    ReadStudent(stage.Child("student"), &s.student);
+    stage.Read("iterations", &s.iterations, 1, 1 << 30);
+    if (!stage.Has("iterations")) stage.Fail("iterations", "a positive iteration count");
+    config->stages.push_back(s);
+  }
+}
+
 // maps merge key by key; anything else replaces
 void Merge(YAML::Node target, const YAML::Node& layer) {
   for (const auto& kv : layer) {
@@ -70,7 +130,8 @@ void Merge(YAML::Node target, const YAML::Node& layer) {
 }
 
 void ReadLayer(const ConfigReader& reader, AppConfig* config, YAML::Node merged, int depth) {
-  reader.ExpectKeys({"base", "env", "policy", "ppo", "runner"});
+  reader.ExpectKeys({"base", "env", "policy", "ppo", "runner", "teacher", "student",
+                     "distillation", "stages"});
   if (reader.Has("base")) {
     if (depth >= kMaxBaseDepth) reader.Fail("base", "at most 8 nested base files (a cycle?)");
     std::string base;
@@ -81,6 +142,10 @@ void ReadLayer(const ConfigReader& reader, AppConfig* config, YAML::Node merged,
   ReadPolicy(reader.Child("policy"), &config->policy);
   ReadPpo(reader.Child("ppo"), &config->ppo);
   ReadRunner(reader.Child("runner"), &config->runner);
+  reader.ReadPath("teacher", &config->teacher);
+  ReadStudent(reader.Child("student"), &config->student);
+  ReadDistillation(reader.Child("distillation"), &config->distillation);
+  ReadStages(reader, config);
   Merge(merged, reader.node());
 }
 
@@ -91,6 +156,7 @@ AppConfig Finish(AppConfig config, YAML::Node merged, const std::vector<std::str
   // the resolved text must stand alone: paths become absolute
   config.env.robot.mjcf = std::filesystem::absolute(config.env.robot.mjcf).lexically_normal();
   merged["env"]["robot"]["mjcf"] = config.env.robot.mjcf;
+  if (!config.teacher.empty()) merged["teacher"] = config.teacher;
   YAML::Emitter out;
   out << merged;
   config.resolved = out.c_str();

@@ -19,6 +19,11 @@ struct AppConfig {
   ActorCriticConfig policy;
   PpoConfig ppo;
   RunnerConfig runner;
+  // distillation
+  std::string teacher;  // teacher checkpoint, resolved against the config's folder
+  StudentConfig student;
+  DistillationConfig distillation;
+  std::vector<DistillStage> stages;  // a progressive chain; empty: one stage
 };
 
 AppConfig LoadAppConfig(const std::string& file, const std::vector<std::string>& overrides);

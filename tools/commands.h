@@ -8,6 +8,7 @@ namespace tutor {
 int RunBenchEnv(int argc, char** argv, int first);
 int RunTrain(int argc, char** argv, int first);
 int RunEval(int argc, char** argv, int first);
+int RunDistill(int argc, char** argv, int first);
 
 }  // namespace tutor
 

@@ -11,6 +11,7 @@ namespace {
 const char* kUsage =
     "usage: tutor <command> [flags]   (tutor <command> --help for its flags)\n"
     "  train         PPO teacher on the privileged observation set\n"
+    "  distill       a proprioceptive student from a frozen teacher (DAgger)\n"
     "  eval          deterministic rollouts of a checkpoint on fixed seeds and commands\n"
     "  bench env     env throughput vs a bare mj_step loop, thread scaling\n";
 
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   const std::string sub = argc > 2 ? argv[2] : "";
   try {
     if (verb == "train") return tutor::RunTrain(argc, argv, 2);
+    if (verb == "distill") return tutor::RunDistill(argc, argv, 2);
     if (verb == "eval") return tutor::RunEval(argc, argv, 2);
     if (verb == "bench" && sub == "env") return tutor::RunBenchEnv(argc, argv, 3);
     std::fprintf(stderr, "error: unknown command '%s'\n%s", verb.c_str(), kUsage);

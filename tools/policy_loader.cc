@@ -2,6 +2,7 @@
 
 #include "envs/error.h"
 #include "learning/checkpoint.h"
+#include "learning/teacher_loading.h"
 
 namespace tutor {
 
@@ -25,6 +26,23 @@ LoadedEvalPolicy LoadEvalPolicy(const std::string& path, const std::string& whic
     const std::string group = loaded.group;
     loaded.policy = [policy, group](const ObsMap& obs, const torch::Tensor&) mutable {
       return policy->ActInference(obs.at(group));
+    };
+    return loaded;
+  }
+  if (meta.kind == "distillation") {
+    LoadedDistillation d = LoadDistillation(path);
+    const bool student = which != "teacher";
+    PolicyNet net = student ? d.model->student : d.model->teacher;
+    loaded.name = student ? "student" : "teacher";
+    loaded.group = student ? meta.actor_group : meta.critic_group;
+    for (const auto& p : net->mlp->parameters()) loaded.parameters += p.numel();
+    if (net->memory)
+      for (const auto& p : net->memory->parameters()) loaded.parameters += p.numel();
+    const std::string group = loaded.group;
+    // a recurrent policy starts each episode from a zero state
+    loaded.policy = [net, group](const ObsMap& obs, const torch::Tensor& starts) mutable {
+      net->Reset(starts);
+      return net->forward(obs.at(group));
     };
     return loaded;
   }

@@ -1,0 +1,179 @@
+#include "learning/distillation.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "learning/ppo.h"
+#include "learning/runner.h"
+#include "learning/teacher_loading.h"
+#include "tests/learning/point_mass_env.h"
+
+namespace tutor::testing {
+namespace {
+
+PolicySpec SmallSpec(const std::string& memory = "none") {
+  PolicySpec spec;
+  spec.obs = 2;
+  spec.actions = 1;
+  spec.hidden = {16, 8};
+  spec.memory = memory;
+  spec.memory_size = 8;
+  spec.init_std = 0.1;
+  return spec;
+}
+
+RunnerConfig DistillRunner(const std::string& name, int steps = 10) {
+  RunnerConfig config;
+  config.num_steps_per_env = steps;
+  config.save_interval = 0;
+  config.log_dir = ::testing::TempDir() + name;
+  config.actor_group = "policy";
+  config.critic_group = "critic";
+  std::filesystem::remove_all(config.log_dir);
+  return config;
+}
+
+CheckpointMeta Meta(const VecEnv& env, const StudentTeacher& model) {
+  return {"distillation", env.Layout().Serialize(), DescribeStudentTeacher(model), "{}",
+          "policy", "critic", 0};
+}
+
+TEST(DistillationLossTest, EachLossMatchesHandComputedValues) {
+  DistillationConfig c;
+  DistillationLossInput in;
+  in.student_mean = torch::tensor({{1.0f, 2.0f}});
+  in.teacher_mean = torch::tensor({{0.0f, 4.0f}});
+  c.loss = "mse";  // (1 + 4) / 2
+  EXPECT_NEAR(DistillationLoss(c, in, nullptr).item<float>(), 2.5f, 1e-6);
+  c.loss = "huber";  // |d| = 1: 0.5; |d| = 2: 1 * (2 - 0.5) = 1.5; mean 1.0
+  EXPECT_NEAR(DistillationLoss(c, in, nullptr).item<float>(), 1.0f, 1e-6);
+
+  // Gaussian KL, one dimension: teacher N(0, 1) at temperature 2 -> N(0, 2); student N(1, 0.5)
+  DistillationLossInput g;
+  g.student_mean = torch::tensor({{1.0f}});
+  g.student_std = torch::tensor({0.5f});
+  g.teacher_mean = torch::tensor({{0.0f}});
+  g.teacher_std = torch::tensor({1.0f});
+  c.loss = "kl";
+  c.kl_temperature = 2.0;
+  c.kl_direction = "forward";  // KL(T || S) = log(0.5 / 2) + (4 + 1) / (2 * 0.25) - 0.5
+  EXPECT_NEAR(DistillationLoss(c, g, nullptr).item<float>(), 8.1137056f, 1e-5);
+  c.kl_direction = "reverse";  // KL(S || T) = log(2 / 0.5) + (0.25 + 1) / (2 * 4) - 0.5
+  EXPECT_NEAR(DistillationLoss(c, g, nullptr).item<float>(), 1.0425444f, 1e-5);
+
+  // feature: mse of actions + coef * mse(projection(student hidden), teacher hidden)
+  c.loss = "feature";
+  c.feature_coef = 0.1;
+  torch::nn::Linear projection(2, 1);
+  {
+    torch::NoGradGuard no_grad;
+    projection->weight.fill_(1.0);
+    projection->bias.zero_();
+  }
+  in.student_features = torch::tensor({{1.0f, 2.0f}});  // projected: 3
+  in.teacher_features = torch::tensor({{1.0f}});        // (3 - 1)^2 = 4
+  EXPECT_NEAR(DistillationLoss(c, in, projection).item<float>(), 2.5f + 0.4f, 1e-6);
+}
+
+TEST(DistillationTest, TeacherStaysFrozenAndStudentLossFalls) {
+  torch::manual_seed(5);
+  PointMassEnv env(32);
+  PolicyNet teacher(SmallSpec());
+  StudentTeacher model(PolicyNet(SmallSpec()), teacher);
+  std::vector<torch::Tensor> before;
+  for (const auto& p : teacher->parameters()) before.push_back(p.detach().clone());
+  DistillationConfig config;
+  config.gradient_length = 5;
+  Distillation algorithm(model, config, 10, env.NumEnvs(), "policy", "critic");
+  Runner runner(&env, &algorithm, DistillRunner("frozen"), Meta(env, model));
+  runner.quiet = true;
+  runner.Learn(1);
+  const double first = [&] {
+    std::ifstream csv(::testing::TempDir() + "frozen/metrics.csv");
+    std::string header, row;
+    std::getline(csv, header);
+    std::getline(csv, row);
+    // behavior_loss is the first algorithm column after the fixed ones
+    return std::stod(row.substr(row.rfind(',', row.rfind(',') - 1) + 1));
+  }();
+  runner.Learn(40);
+  // evaluate the student against the teacher on fresh states
+  torch::NoGradGuard no_grad;
+  const auto obs = torch::rand({256, 2}) * 2 - 1;
+  const double last = (model->student->forward(obs) - model->TeacherAct(obs)).square().mean().item<double>();
+  EXPECT_LT(last, 0.2 * first) << "first " << first;
+  const auto params = teacher->parameters();
+  for (size_t i = 0; i < params.size(); ++i) {
+    EXPECT_TRUE(torch::equal(params[i], before[i]));
+    EXPECT_FALSE(params[i].requires_grad());
+    EXPECT_FALSE(params[i].grad().defined());
+  }
+  EXPECT_FALSE(teacher->is_training());
+  model->train();
+  EXPECT_FALSE(teacher->is_training());
+}
+
+TEST(DistillationTest, OptimizerStepsAreStepsTimesEpochsOverGradientLength) {
+  for (auto [epochs, length, expected] : {std::tuple{2, 3, 6}, {1, 4, 2}, {3, 10, 3}}) {
+    PointMassEnv env(4);
+    StudentTeacher model{PolicyNet(SmallSpec()), PolicyNet(SmallSpec())};
+    DistillationConfig config;
+    config.num_learning_epochs = epochs;
+    config.gradient_length = length;
+    Distillation algorithm(model, config, 10, env.NumEnvs(), "policy", "critic");
+    Runner runner(&env, &algorithm, DistillRunner("steps"), Meta(env, model));
+    runner.quiet = true;
+    runner.Learn(1);
+    EXPECT_EQ(algorithm.optimizer_steps(), expected)  // floor(10 * epochs / length)
+        << epochs << " epochs, gradient length " << length;
+  }
+}
+
+TEST(DistillationTest, RecurrentStatesResetWhereAnEpisodeEnded) {
+  torch::manual_seed(6);
+  StudentTeacher model(PolicyNet(SmallSpec("lstm")), PolicyNet(SmallSpec("gru")));
+  Distillation algorithm(model, DistillationConfig{}, 4, 2, "policy", "critic");
+  const ObsMap obs = {{"policy", torch::ones({2, 2})}, {"critic", torch::ones({2, 2})}};
+  algorithm.Act(obs);
+  const auto [h, c] = model->student->memory->State();
+  ASSERT_GT(h.abs().sum().item<float>(), 0.0f);
+  EnvStep step{obs, obs, torch::zeros({2, 1}), torch::tensor({{1.0f}, {0.0f}}),
+               torch::zeros({2, 1})};
+  algorithm.ProcessStep(step);  // env 0 fell, env 1 goes on
+  const auto [h2, c2] = model->student->memory->State();
+  EXPECT_EQ(h2.index({torch::indexing::Slice(), 0}).abs().sum().item<float>(), 0.0f);
+  EXPECT_EQ(c2.index({torch::indexing::Slice(), 0}).abs().sum().item<float>(), 0.0f);
+  EXPECT_TRUE(torch::equal(h2.index({torch::indexing::Slice(), 1}),
+                           h.index({torch::indexing::Slice(), 1})));
+  const auto teacher_h = model->teacher->memory->State().first;
+  EXPECT_EQ(teacher_h.index({torch::indexing::Slice(), 0}).abs().sum().item<float>(), 0.0f);
+  EXPECT_GT(teacher_h.index({torch::indexing::Slice(), 1}).abs().sum().item<float>(), 0.0f);
+}
+
+TEST(DistillationTest, TeacherFromPpoCheckpointActsExactlyLikeThePpoActor) {
+  torch::manual_seed(7);
+  PointMassEnv env(16);
+  ActorCriticConfig ac_config;
+  ac_config.actor_hidden = {24, 12};
+  ac_config.critic_hidden = {8};
+  ac_config.activation = "tanh";
+  ActorCritic policy(2, 2, 1, ac_config);
+  Ppo ppo(policy, PpoConfig{}, 8, env.NumEnvs(), "policy", "critic");
+  RunnerConfig rc = DistillRunner("ppo_teacher", 8);
+  Runner runner(&env, &ppo, rc,
+                {"ppo", env.Layout().Serialize(), DescribeActorCritic(policy), "{}", "policy",
+                 "critic", 0});
+  runner.quiet = true;
+  runner.Learn(2);  // normalizer statistics are non-trivial now
+  LoadedTeacher teacher = LoadTeacher(rc.log_dir + "/model_latest.pt");
+  EXPECT_EQ(teacher.group, "policy");
+  EXPECT_EQ(teacher.net->spec.hidden, (std::vector<int>{24, 12}));  // read, not mirrored
+  policy->eval();
+  const auto obs = torch::randn({64, 2}) * 2;
+  EXPECT_TRUE(torch::equal(teacher.net->forward(obs), policy->ActInference(obs)));
+  EXPECT_TRUE(torch::equal(teacher.net->Std(), policy->Std()));
+}
+
+}  // namespace
+}  // namespace tutor::testing
