@@ -9,6 +9,7 @@ int RunBenchEnv(int argc, char** argv, int first);
 int RunTrain(int argc, char** argv, int first);
 int RunEval(int argc, char** argv, int first);
 int RunDistill(int argc, char** argv, int first);
+int RunExport(int argc, char** argv, int first);
 
 }  // namespace tutor
 

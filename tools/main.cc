@@ -13,6 +13,7 @@ const char* kUsage =
     "  train         PPO teacher on the privileged observation set\n"
     "  distill       a proprioceptive student from a frozen teacher (DAgger)\n"
     "  eval          deterministic rollouts of a checkpoint on fixed seeds and commands\n"
+    "  export        a policy to a self-describing file for the header-only Eigen runtime\n"
     "  bench env     env throughput vs a bare mj_step loop, thread scaling\n";
 
 }  // namespace
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   try {
     if (verb == "train") return tutor::RunTrain(argc, argv, 2);
     if (verb == "distill") return tutor::RunDistill(argc, argv, 2);
+    if (verb == "export") return tutor::RunExport(argc, argv, 2);
     if (verb == "eval") return tutor::RunEval(argc, argv, 2);
     if (verb == "bench" && sub == "env") return tutor::RunBenchEnv(argc, argv, 3);
     std::fprintf(stderr, "error: unknown command '%s'\n%s", verb.c_str(), kUsage);
