@@ -10,6 +10,7 @@ int RunTrain(int argc, char** argv, int first);
 int RunEval(int argc, char** argv, int first);
 int RunDistill(int argc, char** argv, int first);
 int RunExport(int argc, char** argv, int first);
+int RunPlay(int argc, char** argv, int first);  // only with TUTOR_WITH_VIEWER
 
 }  // namespace tutor
 

@@ -13,6 +13,7 @@ const char* kUsage =
     "  train         PPO teacher on the privileged observation set\n"
     "  distill       a proprioceptive student from a frozen teacher (DAgger)\n"
     "  eval          deterministic rollouts of a checkpoint on fixed seeds and commands\n"
+    "  play          watch a policy in a MuJoCo window, or record it to video\n"
     "  export        a policy to a self-describing file for the header-only Eigen runtime\n"
     "  bench env     env throughput vs a bare mj_step loop, thread scaling\n";
 
@@ -28,6 +29,13 @@ int main(int argc, char** argv) {
   try {
     if (verb == "train") return tutor::RunTrain(argc, argv, 2);
     if (verb == "distill") return tutor::RunDistill(argc, argv, 2);
+    if (verb == "play") {
+#ifdef TUTOR_WITH_VIEWER
+      return tutor::RunPlay(argc, argv, 2);
+#else
+      throw tutor::ConfigError("play: this build has no viewer (GLFW was not found at configure time)");
+#endif
+    }
     if (verb == "export") return tutor::RunExport(argc, argv, 2);
     if (verb == "eval") return tutor::RunEval(argc, argv, 2);
     if (verb == "bench" && sub == "env") return tutor::RunBenchEnv(argc, argv, 3);

@@ -1,0 +1,291 @@
+// tutor play: watch a policy in a GLFW window (MuJoCo mjv/mjr rendering), drive it from the
+// keyboard, or record it offscreen to a video through ffmpeg.
+#include <GLFW/glfw3.h>
+#include <mujoco/mujoco.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "envs/error.h"
+#include "envs/quadruped_vec_env.h"
+#include "envs/rng.h"
+#include "learning/checkpoint.h"
+#include "learning/runner.h"
+#include "tools/app_config.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+#include "tools/common.h"
+#include "tools/policy_loader.h"
+
+namespace tutor {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr double kVxStep = 0.25;   // m/s per key press
+constexpr double kVyStep = 0.1;    // m/s
+constexpr double kYawStep = 0.25;  // rad/s
+constexpr double kPushSpeed = 1.0; // m/s, max of a P push
+
+// what the keyboard and mouse change between frames
+struct ViewerInput {
+  double command[3] = {0.0, 0.0, 0.0};
+  bool paused = false, reset = false, push = false, toggle = false;
+  bool dragging_left = false, dragging_right = false;
+  double last_x = 0, last_y = 0;
+  mjvCamera* camera = nullptr;
+  mjvScene* scene = nullptr;
+  const mjModel* model = nullptr;
+};
+
+void OnKey(GLFWwindow* window, int key, int, int action, int) {
+  if (action != GLFW_PRESS && action != GLFW_REPEAT) return;
+  auto* in = static_cast<ViewerInput*>(glfwGetWindowUserPointer(window));
+  switch (key) {
+    case GLFW_KEY_UP: case GLFW_KEY_W: in->command[0] += kVxStep; break;
+    case GLFW_KEY_DOWN: case GLFW_KEY_S: in->command[0] -= kVxStep; break;
+    case GLFW_KEY_LEFT: case GLFW_KEY_A: in->command[1] += kVyStep; break;
+    case GLFW_KEY_RIGHT: case GLFW_KEY_D: in->command[1] -= kVyStep; break;
+    case GLFW_KEY_Q: in->command[2] += kYawStep; break;
+    case GLFW_KEY_E: in->command[2] -= kYawStep; break;
+    case GLFW_KEY_SPACE: in->paused = !in->paused; break;
+    case GLFW_KEY_R: in->reset = true; break;
+    case GLFW_KEY_P: in->push = true; break;
+    case GLFW_KEY_T: in->toggle = true; break;
+    case GLFW_KEY_0: in->command[0] = in->command[1] = in->command[2] = 0; break;
+    case GLFW_KEY_ESCAPE: glfwSetWindowShouldClose(window, GLFW_TRUE); break;
+    default: break;
+  }
+}
+
+void OnButton(GLFWwindow* window, int button, int action, int) {
+  auto* in = static_cast<ViewerInput*>(glfwGetWindowUserPointer(window));
+  const bool down = action == GLFW_PRESS;
+  if (button == GLFW_MOUSE_BUTTON_LEFT) in->dragging_left = down;
+  if (button == GLFW_MOUSE_BUTTON_RIGHT) in->dragging_right = down;
+  glfwGetCursorPos(window, &in->last_x, &in->last_y);
+}
+
+// left drag orbits, right drag pans, the wheel zooms (mjv_moveCamera, as MuJoCo's simulate)
+void OnCursor(GLFWwindow* window, double x, double y) {
+  auto* in = static_cast<ViewerInput*>(glfwGetWindowUserPointer(window));
+  if (!in->dragging_left && !in->dragging_right) return;
+  int width, height;
+  glfwGetWindowSize(window, &width, &height);
+  const double dx = x - in->last_x, dy = y - in->last_y;
+  in->last_x = x, in->last_y = y;
+  const int action = in->dragging_left ? mjMOUSE_ROTATE_V : mjMOUSE_MOVE_V;
+  mjv_moveCamera(in->model, action, dx / height, dy / height, in->scene, in->camera);
+}
+
+void OnScroll(GLFWwindow* window, double, double dy) {
+  auto* in = static_cast<ViewerInput*>(glfwGetWindowUserPointer(window));
+  mjv_moveCamera(in->model, mjMOUSE_ZOOM, 0, -0.05 * dy, in->scene, in->camera);
+}
+
+void WritePpm(const std::string& path, const std::vector<unsigned char>& rgb, int w, int h) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw ConfigError("play: --snapshot " + path + ": cannot write");
+  out << "P6\n" << w << " " << h << "\n255\n";
+  for (int row = h - 1; row >= 0; --row)  // OpenGL rows run bottom-up
+    out.write(reinterpret_cast<const char*>(rgb.data() + 3 * w * row), 3 * w);
+}
+
+}  // namespace
+
+int RunPlay(int argc, char** argv, int first) {
+  Args args("play", {{"checkpoint", "checkpoint to watch (required)"},
+                     {"policy", "teacher or student (default: the checkpoint's acting one)"},
+                     {"config", "env config to play in (default: the one stored in the checkpoint)"},
+                     {"set", "override an env config key", false, true},
+                     {"seed", "env seed (default 1)"},
+                     {"record", "write an mp4 (offscreen, through ffmpeg) instead of a window"},
+                     {"seconds", "length of the recording (default 10)"},
+                     {"width", "video width (default 1280)"},
+                     {"height", "video height (default 720)"},
+                     {"snapshot", "also write the first frame as a PPM image"},
+                     {"command", "initial command 'vx,vy,yaw' (default 0.5,0,0)"}});
+  args.Parse(argc, argv, first);
+  const std::string path = args.Get("checkpoint");
+  if (path.empty()) throw ConfigError("play: --checkpoint is required\n" + args.Help());
+  const bool recording = args.Has("record");
+  const int width = args.GetInt("width", 1280), height = args.GetInt("height", 720);
+  const double seconds = args.GetDouble("seconds", 10.0);
+  if (width < 16 || height < 16 || seconds <= 0)
+    throw ConfigError("play: --width/--height must be >= 16 and --seconds positive");
+  SetThreads(1);
+
+  // policies: the one asked for, and the other one when the checkpoint holds both
+  LoadedEvalPolicy policies[2];
+  policies[0] = LoadEvalPolicy(path, args.Get("policy"));
+  int active = 0, count = 1;
+  {
+    torch::serialize::InputArchive archive;
+    OpenCheckpoint(path, &archive);
+    if (ReadMeta(&archive, path).kind == "distillation") {
+      policies[1] = LoadEvalPolicy(path, policies[0].name == "student" ? "teacher" : "student");
+      count = 2;
+    }
+  }
+  std::vector<std::string> overrides = args.GetAll("set");
+  overrides.push_back("env.num_envs=1");
+  overrides.push_back("env.seed=" + std::to_string(args.GetInt("seed", 1)));
+  overrides.push_back("env.termination.randomize_start=false");
+  const AppConfig config = args.Has("config")
+                               ? LoadAppConfig(args.Get("config"), overrides)
+                               : LoadAppConfigText(policies[0].config, path, overrides);
+  QuadrupedVecEnv env(config.env, config.source);
+  for (int k = 0; k < count; ++k)
+    CheckLayoutMatches(policies[k].layout, env.Layout(), {policies[k].group}, path);
+  std::vector<std::string> groups;
+  for (int k = 0; k < count; ++k) groups.push_back(policies[k].group);
+
+  ViewerInput input;
+  if (args.Has("command")) {
+    if (std::sscanf(args.Get("command").c_str(), "%lf,%lf,%lf", &input.command[0],
+                    &input.command[1], &input.command[2]) != 3)
+      throw ConfigError("play: --command: expected 'vx,vy,yaw', got '" + args.Get("command") + "'");
+  } else {
+    input.command[0] = 0.5;
+  }
+  env.Env(0).SetFixedCommand(input.command);
+  env.Reset();
+
+  // window (hidden when recording) and MuJoCo rendering state
+  if (!glfwInit()) throw ConfigError("play: cannot open a display (set DISPLAY or run under xvfb-run)");
+  if (recording) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+  GLFWwindow* window = glfwCreateWindow(recording ? 64 : width, recording ? 64 : height,
+                                        "tutor play", nullptr, nullptr);
+  if (!window) {
+    glfwTerminate();
+    throw ConfigError("play: cannot create an OpenGL window (no display or no GL driver)");
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+  const mjModel* model = env.Env(0).model();
+  mjvCamera camera;
+  mjvOption option;
+  mjvScene scene;
+  mjrContext context;
+  mjv_defaultCamera(&camera);
+  mjv_defaultOption(&option);
+  mjv_defaultScene(&scene);
+  mjr_defaultContext(&context);
+  mjv_makeScene(model, &scene, 2000);
+  mjr_makeContext(model, &context, mjFONTSCALE_150);
+  camera.type = mjCAMERA_TRACKING;  // follows the robot
+  camera.trackbodyid = env.Spec().base_body;
+  camera.distance = 1.6;
+  camera.elevation = -18;
+  camera.azimuth = 130;
+  input.camera = &camera, input.scene = &scene, input.model = model;
+  glfwSetWindowUserPointer(window, &input);
+  glfwSetKeyCallback(window, OnKey);
+  glfwSetMouseButtonCallback(window, OnButton);
+  glfwSetCursorPosCallback(window, OnCursor);
+  glfwSetScrollCallback(window, OnScroll);
+
+  FILE* ffmpeg = nullptr;
+  mjrRect viewport = {0, 0, width, height};
+  std::vector<unsigned char> rgb;
+  if (recording) {
+    if (width > model->vis.global.offwidth || height > model->vis.global.offheight)
+      throw ConfigError("play: --width/--height exceed the model's offscreen buffer (" +
+                        std::to_string(model->vis.global.offwidth) + "x" +
+                        std::to_string(model->vis.global.offheight) + ")");
+    mjr_setBuffer(mjFB_OFFSCREEN, &context);
+    rgb.resize(3 * width * height);
+    const int fps = static_cast<int>(std::lround(1.0 / env.Layout().control_dt));
+    const std::string cmd = "ffmpeg -loglevel error -y -f rawvideo -pixel_format rgb24 -video_size " +
+                            std::to_string(width) + "x" + std::to_string(height) + " -framerate " +
+                            std::to_string(fps) + " -i - -vf vflip -c:v libx264 -preset veryfast "
+                            "-pix_fmt yuv420p '" + args.Get("record") + "'";
+    ffmpeg = popen(cmd.c_str(), "w");
+    if (!ffmpeg) throw ConfigError("play: cannot start ffmpeg (is it installed?)");
+  }
+
+  Rng push_rng(static_cast<uint64_t>(args.GetInt("seed", 1)), 99);
+  torch::Tensor starts = torch::ones({1, 1});
+  double latency_us = 0;
+  const int frames = static_cast<int>(std::lround(seconds / env.Layout().control_dt));
+  const auto wall_start = Clock::now();
+  double sim_time = 0;
+  auto step = [&]() {
+    const ObsMap obs = ObservationViews(env, groups);
+    const auto t0 = Clock::now();
+    const torch::Tensor action = policies[active].policy(obs, starts).contiguous();
+    const double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    latency_us = latency_us == 0 ? us : 0.95 * latency_us + 0.05 * us;
+    env.Step(action.data_ptr<float>());
+    starts = torch::zeros({1, 1});
+    if (!env.FinishedEpisodes().empty()) starts.fill_(1.0);
+    sim_time += env.Layout().control_dt;
+  };
+  torch::NoGradGuard no_grad;
+  for (int frame = 0; recording ? frame < frames : !glfwWindowShouldClose(window); ++frame) {
+    if (input.toggle && count == 2) active = 1 - active, starts.fill_(1.0);
+    if (input.reset) env.Reset(), starts.fill_(1.0);
+    if (input.push)
+      env.Env(0).Push(push_rng.Uniform(-kPushSpeed, kPushSpeed),
+                      push_rng.Uniform(-kPushSpeed, kPushSpeed));
+    input.toggle = input.reset = input.push = false;
+    env.Env(0).SetFixedCommand(input.command);
+    if (recording) {
+      step();  // one control step per frame: the file plays in real time
+    } else if (!input.paused) {
+      const double wall = std::chrono::duration<double>(Clock::now() - wall_start).count();
+      while (sim_time < wall) step();
+    } else {
+      sim_time = std::chrono::duration<double>(Clock::now() - wall_start).count();
+    }
+
+    if (!recording) {
+      glfwGetFramebufferSize(window, &viewport.width, &viewport.height);
+    }
+    mjData* data = env.Env(0).data();
+    mjv_updateScene(model, data, &option, nullptr, &camera, mjCAT_ALL, &scene);
+    mjr_render(viewport, &scene, &context);
+    // overlay: command vs measured velocity, who drives, policy latency
+    const auto measured = [&] {
+      double rot[9], v[3];
+      mju_quat2Mat(rot, data->qpos + env.Spec().base_qpos + 3);
+      mju_mulMatTVec(v, rot, data->qvel + env.Spec().base_dof, 3, 3);
+      return std::array<double, 3>{v[0], v[1], data->qvel[env.Spec().base_dof + 5]};
+    }();
+    char values[512];
+    std::snprintf(values, sizeof(values), "%s (%s)%s\n%+.2f  %+.2f  %+.2f\n%+.2f  %+.2f  %+.2f\n%.0f us\n%s",
+                  policies[active].name.c_str(), policies[active].group.c_str(),
+                  count == 2 ? "  [T switches]" : "", input.command[0], input.command[1],
+                  input.command[2], measured[0], measured[1], measured[2], latency_us,
+                  input.paused ? "paused" : "");
+    mjr_overlay(mjFONT_NORMAL, mjGRID_TOPLEFT, viewport,
+                "policy\ncommand vx vy wz\nmeasured vx vy wz\nlatency\n", values, &context);
+    if (recording) {
+      mjr_readPixels(rgb.data(), nullptr, viewport, &context);
+      if (frame == 0 && args.Has("snapshot")) WritePpm(args.Get("snapshot"), rgb, width, height);
+      if (std::fwrite(rgb.data(), 1, rgb.size(), ffmpeg) != rgb.size())
+        throw ConfigError("play: ffmpeg stopped accepting frames");
+    } else {
+      glfwSwapBuffers(window);
+      glfwPollEvents();
+    }
+  }
+  mjv_freeScene(&scene);
+  mjr_freeContext(&context);
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  if (ffmpeg) {
+    if (pclose(ffmpeg) != 0) throw ConfigError("play: ffmpeg failed to write " + args.Get("record"));
+    std::printf("recorded %d frames (%.1f s at %.0f fps) to %s\n", frames, seconds,
+                1.0 / env.Layout().control_dt, args.Get("record").c_str());
+  }
+  return 0;
+}
+
+}  // namespace tutor
