@@ -6,6 +6,7 @@ namespace tutor {
 // each `tutor <verb>` entry point; argv[first] is the first flag. Returns the exit code;
 // throws tutor::Error on bad input (main() turns it into `error: ...` and exit 2).
 int RunBenchEnv(int argc, char** argv, int first);
+int RunBenchPolicies(int argc, char** argv, int first);
 int RunTrain(int argc, char** argv, int first);
 int RunEval(int argc, char** argv, int first);
 int RunDistill(int argc, char** argv, int first);

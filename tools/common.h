@@ -1,7 +1,19 @@
 #ifndef TUTOR_TOOLS_COMMON_H_
 #define TUTOR_TOOLS_COMMON_H_
 
+#include <string>
+#include <vector>
+
+#include "tools/cli.h"
+
 namespace tutor {
+
+// the flags train and distill share: --config --set --log-dir --seed --threads --iterations
+// --resume, after `extra` flags of the command's own
+std::vector<Args::Flag> RunFlags(const std::string& default_config,
+                                 std::vector<Args::Flag> extra = {});
+// --set overrides plus those that --seed, --log-dir and --iterations stand for
+std::vector<std::string> RunOverrides(const Args& args);
 
 // sets OpenMP and LibTorch thread counts (0 = all cores); returns the count used
 int SetThreads(int threads);

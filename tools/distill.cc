@@ -89,20 +89,10 @@ std::string DistillStageRun(const AppConfig& config, const StudentConfig& studen
 }  // namespace
 
 int RunDistill(int argc, char** argv, int first) {
-  Args args("distill", {{"config", "config file (default configs/go1_student.yaml)"},
-                        {"teacher", "teacher checkpoint (overrides the config's `teacher:`)"},
-                        {"set", "override a config key, e.g. distillation.loss=huber", false, true},
-                        {"log-dir", "where checkpoints, metrics.csv and config.yaml go"},
-                        {"seed", "env and torch seed"},
-                        {"threads", "threads for the env and LibTorch (default all cores)"},
-                        {"iterations", "distill until this iteration (single-stage runs)"},
-                        {"resume", "continue a distillation checkpoint (single-stage runs)"}});
+  Args args("distill", RunFlags("go1_student.yaml",
+                                {{"teacher", "teacher checkpoint (overrides the config's `teacher:`)"}}));
   args.Parse(argc, argv, first);
-  std::vector<std::string> overrides = args.GetAll("set");
-  if (args.Has("seed")) overrides.push_back("env.seed=" + std::to_string(args.GetInt("seed", 1)));
-  if (args.Has("log-dir")) overrides.push_back("runner.log_dir=" + args.Get("log-dir"));
-  if (args.Has("iterations"))
-    overrides.push_back("runner.max_iterations=" + std::to_string(args.GetInt("iterations", 0)));
+  std::vector<std::string> overrides = RunOverrides(args);
   if (args.Has("teacher")) overrides.push_back("teacher=" + args.Get("teacher"));
   const AppConfig config =
       LoadAppConfig(args.Get("config", DefaultConfigPath("go1_student.yaml")), overrides);

@@ -15,7 +15,8 @@ const char* kUsage =
     "  eval          deterministic rollouts of a checkpoint on fixed seeds and commands\n"
     "  play          watch a policy in a MuJoCo window, or record it to video\n"
     "  export        a policy to a self-describing file for the header-only Eigen runtime\n"
-    "  bench env     env throughput vs a bare mj_step loop, thread scaling\n";
+    "  bench env     env throughput vs a bare mj_step loop, thread scaling\n"
+    "  bench policies  teacher vs students: return, tracking, robustness, size, latency\n";
 
 }  // namespace
 
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     if (verb == "export") return tutor::RunExport(argc, argv, 2);
     if (verb == "eval") return tutor::RunEval(argc, argv, 2);
     if (verb == "bench" && sub == "env") return tutor::RunBenchEnv(argc, argv, 3);
+    if (verb == "bench" && sub == "policies") return tutor::RunBenchPolicies(argc, argv, 3);
     std::fprintf(stderr, "error: unknown command '%s'\n%s", verb.c_str(), kUsage);
     return 2;
   } catch (const tutor::Error& e) {

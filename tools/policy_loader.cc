@@ -18,35 +18,30 @@ LoadedEvalPolicy LoadEvalPolicy(const std::string& path, const std::string& whic
   if (meta.kind == "ppo") {
     if (which == "student")
       throw ConfigError(path + ": a PPO checkpoint holds only a teacher (--policy teacher)");
-    LoadedPolicy ppo = LoadPpoPolicy(path);
-    ActorCritic policy = ppo.policy;
+    loaded.net = PolicyNetFromActor(LoadPpoPolicy(path).policy);
     loaded.name = "teacher";
     loaded.group = meta.actor_group;
-    for (const auto& p : policy->actor->parameters()) loaded.parameters += p.numel();
-    const std::string group = loaded.group;
-    loaded.policy = [policy, group](const ObsMap& obs, const torch::Tensor&) mutable {
-      return policy->ActInference(obs.at(group));
-    };
-    return loaded;
-  }
-  if (meta.kind == "distillation") {
+  } else if (meta.kind == "distillation") {
     LoadedDistillation d = LoadDistillation(path);
     const bool student = which != "teacher";
-    PolicyNet net = student ? d.model->student : d.model->teacher;
+    loaded.net = student ? d.model->student : d.model->teacher;
     loaded.name = student ? "student" : "teacher";
     loaded.group = student ? meta.actor_group : meta.critic_group;
-    for (const auto& p : net->mlp->parameters()) loaded.parameters += p.numel();
-    if (net->memory)
-      for (const auto& p : net->memory->parameters()) loaded.parameters += p.numel();
-    const std::string group = loaded.group;
-    // a recurrent policy starts each episode from a zero state
-    loaded.policy = [net, group](const ObsMap& obs, const torch::Tensor& starts) mutable {
-      net->Reset(starts);
-      return net->forward(obs.at(group));
-    };
-    return loaded;
+  } else {
+    throw CheckpointError(path + ": unknown checkpoint kind '" + meta.kind + "'");
   }
-  throw CheckpointError(path + ": unknown checkpoint kind '" + meta.kind + "'");
+  PolicyNet net = loaded.net;
+  net->eval();
+  for (const auto& p : net->mlp->parameters()) loaded.parameters += p.numel();
+  if (net->memory)
+    for (const auto& p : net->memory->parameters()) loaded.parameters += p.numel();
+  const std::string group = loaded.group;
+  // a recurrent policy starts each episode from a zero state
+  loaded.policy = [net, group](const ObsMap& obs, const torch::Tensor& starts) mutable {
+    net->Reset(starts);
+    return net->forward(obs.at(group));
+  };
+  return loaded;
 }
 
 }  // namespace tutor

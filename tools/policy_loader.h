@@ -4,6 +4,7 @@
 #include <string>
 
 #include "envs/env_layout.h"
+#include "learning/student_teacher.h"
 #include "tools/evaluation.h"
 
 namespace tutor {
@@ -16,6 +17,7 @@ struct LoadedEvalPolicy {
   EnvLayout layout;    // the layout it was trained with
   std::string config;  // the resolved config stored in the checkpoint
   int64_t parameters = 0;  // of the acting network (normalizer excluded)
+  PolicyNet net{nullptr};  // the acting network itself (export, latency)
 };
 
 // which: "teacher", "student" or "" (a PPO checkpoint's teacher, a distillation's student)

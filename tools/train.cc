@@ -17,19 +17,9 @@
 namespace tutor {
 
 int RunTrain(int argc, char** argv, int first) {
-  Args args("train", {{"config", "config file (default configs/go1_teacher.yaml)"},
-                      {"set", "override a config key, e.g. ppo.learning_rate=3e-4", false, true},
-                      {"log-dir", "where checkpoints, metrics.csv and config.yaml go"},
-                      {"seed", "env and torch seed"},
-                      {"threads", "threads for the env and LibTorch (default all cores)"},
-                      {"iterations", "train until this iteration (counted across resumes)"},
-                      {"resume", "continue from this checkpoint"}});
+  Args args("train", RunFlags("go1_teacher.yaml"));
   args.Parse(argc, argv, first);
-  std::vector<std::string> overrides = args.GetAll("set");
-  if (args.Has("seed")) overrides.push_back("env.seed=" + std::to_string(args.GetInt("seed", 1)));
-  if (args.Has("log-dir")) overrides.push_back("runner.log_dir=" + args.Get("log-dir"));
-  if (args.Has("iterations"))
-    overrides.push_back("runner.max_iterations=" + std::to_string(args.GetInt("iterations", 0)));
+  const std::vector<std::string> overrides = RunOverrides(args);
   AppConfig config =
       LoadAppConfig(args.Get("config", DefaultConfigPath("go1_teacher.yaml")), overrides);
   const int threads = SetThreads(args.GetInt("threads", 0));

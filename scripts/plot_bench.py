@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""Plots of `tutor bench policies`: robustness sweeps and size vs return vs latency.
+
+usage: plot_bench.py bench_policies.json OUT_DIR
+"""
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def main(path, out_dir):
+    with open(path) as f:
+        bench = json.load(f)
+    policies = bench["policies"]
+    axes_names = []
+    for point in policies[0]["robustness"]:
+        if point["axis"] not in axes_names:
+            axes_names.append(point["axis"])
+    labels = {"friction": "ground friction", "added_mass": "added trunk mass (kg)",
+              "push_velocity": "push strength (m/s)"}
+
+    fig, axes = plt.subplots(2, len(axes_names), figsize=(5 * len(axes_names), 7), squeeze=False)
+    for col, axis in enumerate(axes_names):
+        for p in policies:
+            pts = [q for q in p["robustness"] if q["axis"] == axis]
+            xs = [q["value"] for q in pts]
+            axes[0][col].plot(xs, [q["mean_return"] for q in pts], marker="o", label=p["name"])
+            axes[1][col].plot(xs, [100 * q["fall_rate"] for q in pts], marker="o", label=p["name"])
+        axes[0][col].set_title(labels.get(axis, axis))
+        axes[0][col].set_ylabel("mean return")
+        axes[1][col].set_ylabel("fall rate (%)")
+        axes[1][col].set_xlabel(labels.get(axis, axis))
+        for row in range(2):
+            axes[row][col].grid(alpha=0.3)
+    axes[0][0].legend()
+    fig.suptitle("Robustness: every policy on the same seeds and commands")
+    fig.tight_layout()
+    fig.savefig(f"{out_dir}/robustness.png", dpi=110)
+
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for p in policies:
+        latency = p["latency_us_eigen"]
+        ax.scatter(p["parameters"], p["nominal"]["mean_return"], s=40 + 20 * latency)
+        ax.annotate(f'{p["name"]}\nEigen {latency:.1f} us, LibTorch {p["latency_us_libtorch"]:.0f} us',
+                    (p["parameters"], p["nominal"]["mean_return"]), textcoords="offset points",
+                    xytext=(8, 4), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("parameters (log)")
+    ax.set_ylabel("mean return (nominal)")
+    ax.set_title("Size vs return (marker size: single-sample Eigen latency)")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(f"{out_dir}/size_return_latency.png", dpi=110)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2])

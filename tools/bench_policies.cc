@@ -1,0 +1,267 @@
+// tutor bench policies: teacher vs students on identical seeds and commands, a robustness
+// sweep, size and latency (LibTorch and the Eigen runtime), JSON + markdown + plots.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "envs/error.h"
+#include "learning/eigen_policy.h"
+#include "learning/export.h"
+#include "learning/runner.h"
+#include "tools/app_config.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+#include "tools/common.h"
+#include "tools/evaluation.h"
+#include "tools/policy_loader.h"
+
+namespace tutor {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct SweepPoint {
+  std::string axis;  // friction, added_mass, push_velocity
+  double value;
+  double mean_return, fall_rate;
+};
+
+struct PolicyReport {
+  std::string name, path, which;
+  LoadedEvalPolicy loaded;
+  EvalResult nominal;
+  std::vector<SweepPoint> sweep;
+  int64_t checkpoint_bytes = 0;
+  double torch_latency_us = 0, eigen_latency_us = 0, batch_samples_per_s = 0;
+};
+
+// median of `runs` timings (µs) of `fn`
+template <typename Fn>
+double MedianMicros(int runs, Fn fn) {
+  std::vector<double> times(runs);
+  for (int i = 0; i < runs; ++i) {
+    const auto t0 = Clock::now();
+    fn();
+    times[i] = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+  }
+  std::nth_element(times.begin(), times.begin() + runs / 2, times.end());
+  return times[runs / 2];
+}
+
+void Progress(int done, int total, const std::string& what) {
+  const int width = 30, filled = total ? width * done / total : width;
+  std::fprintf(stderr, "\r[%s%s] %d/%d %-40s", std::string(filled, '#').c_str(),
+               std::string(width - filled, '.').c_str(), done, total, what.c_str());
+  if (done == total) std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+std::string Json(const std::vector<PolicyReport>& reports, int episodes, int seed) {
+  std::ostringstream o;
+  o.precision(6);
+  o << "{\n  \"episodes\": " << episodes << ",\n  \"seed\": " << seed << ",\n  \"policies\": [\n";
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const auto& r = reports[i];
+    o << "    {\n      \"name\": \"" << r.name << "\",\n      \"checkpoint\": \"" << r.path
+      << "\",\n      \"policy\": \"" << r.loaded.name << "\",\n      \"group\": \""
+      << r.loaded.group << "\",\n      \"recurrent\": " << (r.loaded.net->memory ? "true" : "false")
+      << ",\n      \"parameters\": " << r.loaded.parameters
+      << ",\n      \"checkpoint_bytes\": " << r.checkpoint_bytes
+      << ",\n      \"latency_us_libtorch\": " << r.torch_latency_us
+      << ",\n      \"latency_us_eigen\": " << r.eigen_latency_us
+      << ",\n      \"batch_samples_per_s\": " << r.batch_samples_per_s
+      << ",\n      \"nominal\": " << EvalResultJson(r.nominal, "      ")
+      << ",\n      \"robustness\": [";
+    for (size_t k = 0; k < r.sweep.size(); ++k)
+      o << (k ? ", " : "") << "\n        {\"axis\": \"" << r.sweep[k].axis << "\", \"value\": "
+        << r.sweep[k].value << ", \"mean_return\": " << r.sweep[k].mean_return
+        << ", \"fall_rate\": " << r.sweep[k].fall_rate << "}";
+    o << "\n      ]\n    }" << (i + 1 < reports.size() ? "," : "") << "\n";
+  }
+  o << "  ]\n}\n";
+  return o.str();
+}
+
+std::string Markdown(const std::vector<PolicyReport>& reports, int episodes) {
+  std::ostringstream o;
+  char line[512];
+  o << "| policy | obs | params | ckpt KB | return | length | falls | vx err | vy err | yaw err "
+       "| power W | LibTorch µs | Eigen µs | batch samples/s |\n"
+       "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : reports) {
+    const EvalResult& e = r.nominal;
+    std::snprintf(line, sizeof(line),
+                  "| %s | %s | %lld | %.0f | %.2f | %.0f | %.1f %% | %.3f | %.3f | %.3f | %.1f | "
+                  "%.1f | %.2f | %.3g |\n",
+                  r.name.c_str(), r.loaded.group.c_str(),
+                  static_cast<long long>(r.loaded.parameters), r.checkpoint_bytes / 1024.0,
+                  e.mean_return, e.mean_length, 100 * e.fall_rate, e.vx_error, e.vy_error,
+                  e.yaw_rate_error, e.power, r.torch_latency_us, r.eigen_latency_us,
+                  r.batch_samples_per_s);
+    o << line;
+  }
+  o << "\n" << episodes << " episodes per policy on the fixed command grid (`tutor eval`).\n\n";
+  o << "Robustness (mean return / fall rate):\n\n| policy |";
+  const auto& sweep = reports.front().sweep;
+  for (const auto& p : sweep) {
+    std::snprintf(line, sizeof(line), " %s %g |", p.axis.c_str(), p.value);
+    o << line;
+  }
+  o << "\n|---|";
+  for (size_t k = 0; k < sweep.size(); ++k) o << "---|";
+  o << "\n";
+  for (const auto& r : reports) {
+    o << "| " << r.name << " |";
+    for (const auto& p : r.sweep) {
+      std::snprintf(line, sizeof(line), " %.1f / %.0f%% |", p.mean_return, 100 * p.fall_rate);
+      o << line;
+    }
+    o << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace
+
+int RunBenchPolicies(int argc, char** argv, int first) {
+  Args args("bench policies",
+            {{"policy", "NAME=CKPT[:teacher|student], repeated", false, true},
+             {"episodes", "nominal episodes per policy (default 64)"},
+             {"sweep-episodes", "episodes per robustness point (default 16)"},
+             {"sweep-seconds", "episode length in the sweep (default 10)"},
+             {"seed", "env seed shared by every policy (default 1000)"},
+             {"threads", "threads (default all cores)"},
+             {"json", "write the results as JSON"},
+             {"markdown", "write the tables as markdown"},
+             {"plots", "write PNG plots into this folder (python3-matplotlib)"}});
+  args.Parse(argc, argv, first);
+  const auto specs = args.GetAll("policy");
+  if (specs.empty()) throw ConfigError("bench policies: give at least one --policy NAME=CKPT\n" + args.Help());
+  const int episodes = args.GetInt("episodes", 64);
+  const int sweep_episodes = args.GetInt("sweep-episodes", 16);
+  const double sweep_seconds = args.GetDouble("sweep-seconds", 10.0);
+  const int seed = args.GetInt("seed", 1000);
+  const int threads = SetThreads(args.GetInt("threads", 0));
+  if (episodes < 1 || sweep_episodes < 1 || sweep_seconds <= 0)
+    throw ConfigError("bench policies: episode counts and --sweep-seconds must be positive");
+
+  std::vector<PolicyReport> reports;
+  for (const auto& spec : specs) {
+    PolicyReport r;
+    const auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw ConfigError("bench policies: --policy " + spec + ": expected NAME=CKPT[:teacher|student]");
+    r.name = spec.substr(0, eq);
+    r.path = spec.substr(eq + 1);
+    if (auto colon = r.path.rfind(':'); colon != std::string::npos) {
+      r.which = r.path.substr(colon + 1);
+      r.path = r.path.substr(0, colon);
+    }
+    r.loaded = LoadEvalPolicy(r.path, r.which);
+    r.checkpoint_bytes = static_cast<int64_t>(std::filesystem::file_size(r.path));
+    reports.push_back(std::move(r));
+  }
+
+  // every policy in the env of the first one's stored config, same seed, same commands
+  const std::string reference = reports.front().loaded.config;
+  auto make_env = [&](int n, std::vector<std::string> extra) {
+    extra.push_back("env.num_envs=" + std::to_string(n));
+    extra.push_back("env.seed=" + std::to_string(seed));
+    extra.push_back("env.termination.randomize_start=false");
+    const AppConfig config = LoadAppConfigText(reference, reports.front().path, extra);
+    auto env = std::make_unique<QuadrupedVecEnv>(config.env, config.source);
+    env->SetNumThreads(threads);
+    return env;
+  };
+  struct Axis {
+    const char* name;
+    std::vector<double> values;
+  };
+  const std::vector<Axis> axes = {{"friction", {0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.5}},
+                                  {"added_mass", {-1.0, 0.0, 1.0, 2.0, 3.0}},
+                                  {"push_velocity", {0.0, 0.5, 1.0, 1.5, 2.0}}};
+  int total = static_cast<int>(reports.size()) * 2, done = 0;
+  for (const auto& axis : axes) total += static_cast<int>(reports.size() * axis.values.size());
+
+  for (auto& r : reports) {
+    Progress(done, total, r.name + ": nominal");
+    auto env = make_env(episodes, {});
+    CheckLayoutMatches(r.loaded.layout, env->Layout(), {r.loaded.group}, r.path);
+    r.nominal = Evaluate(env.get(), r.loaded.policy, {r.loaded.group});
+    ++done;
+    for (const auto& axis : axes) {
+      for (double v : axis.values) {
+        Progress(done, total, r.name + ": " + axis.name + " " + std::to_string(v).substr(0, 4));
+        const std::string value = std::to_string(v);
+        std::vector<std::string> extra = {
+            "env.termination.episode_length_s=" + std::to_string(sweep_seconds)};
+        if (std::string(axis.name) == "push_velocity") {
+          extra.push_back("env.randomization.push_velocity=" + value);
+          extra.push_back("env.randomization.push_interval_s=[2.0, 4.0]");
+        } else {
+          extra.push_back("env.randomization." + std::string(axis.name) + "=[" + value + ", " +
+                          value + "]");
+        }
+        auto sweep_env = make_env(sweep_episodes, extra);
+        const EvalResult e = Evaluate(sweep_env.get(), r.loaded.policy, {r.loaded.group});
+        r.sweep.push_back({axis.name, v, e.mean_return, e.fall_rate});
+        ++done;
+      }
+    }
+    // size and speed: one sample through LibTorch and through the exported Eigen runtime,
+    // and a batch of 4096 through LibTorch
+    Progress(done, total, r.name + ": latency");
+    torch::NoGradGuard no_grad;
+    const int dim = r.loaded.net->spec.obs;
+    const auto one = torch::randn({1, dim});
+    const auto batch = torch::randn({4096, dim});
+    const int saved_threads = torch::get_num_threads();
+    torch::set_num_threads(1);
+    for (int i = 0; i < 200; ++i) r.loaded.net->forward(one);
+    r.torch_latency_us = MedianMicros(2000, [&] { r.loaded.net->forward(one); });
+    torch::set_num_threads(saved_threads);
+    const double batch_us = MedianMicros(20, [&] { r.loaded.net->forward(batch); });
+    r.batch_samples_per_s = 4096 / (batch_us * 1e-6);
+    const std::string exported = std::filesystem::temp_directory_path() / ("tutor_bench_" + r.name + ".txt");
+    ExportPolicy(r.loaded.net, r.loaded.layout, r.loaded.group, exported);
+    auto eigen = deploy::EigenPolicy::Load(exported);
+    Eigen::VectorXf x = Eigen::VectorXf::Random(dim);
+    float sink = 0;
+    for (int i = 0; i < 2000; ++i) sink += eigen.Act(x)[0];
+    r.eigen_latency_us = MedianMicros(20000, [&] { sink += eigen.Act(x)[0]; }) ;
+    if (sink == 12345.678f) std::puts("");  // keeps the loop from being optimized away
+    std::filesystem::remove(exported);
+    ++done;
+  }
+  Progress(total, total, "done");
+
+  const std::string markdown = Markdown(reports, episodes);
+  std::fputs(markdown.c_str(), stdout);
+  const std::string json = Json(reports, episodes, seed);
+  if (args.Has("json")) {
+    std::ofstream out(args.Get("json"));
+    if (!out) throw ConfigError("bench policies: --json " + args.Get("json") + ": cannot write");
+    out << json;
+  }
+  if (args.Has("markdown")) {
+    std::ofstream out(args.Get("markdown"));
+    if (!out) throw ConfigError("bench policies: --markdown " + args.Get("markdown") + ": cannot write");
+    out << markdown;
+  }
+  if (args.Has("plots")) {
+    const std::string dir = args.Get("plots");
+    std::filesystem::create_directories(dir);
+    const std::string json_path = dir + "/bench_policies.json";
+    std::ofstream(json_path) << json;
+    const std::string cmd = "/usr/bin/python3 '" + std::string(TUTOR_SOURCE_DIR) +
+                            "/scripts/plot_bench.py' '" + json_path + "' '" + dir + "'";
+    if (std::system(cmd.c_str()) != 0)
+      throw ConfigError("bench policies: plotting failed (is python3-matplotlib installed?)");
+  }
+  return 0;
+}
+
+}  // namespace tutor
