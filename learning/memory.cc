@@ -34,6 +34,10 @@ torch::Tensor MemoryImpl::forward(const torch::Tensor& x) {
 
 void MemoryImpl::Reset(const torch::Tensor& mask) {
   if (!h_.defined()) return;
+  if (h_.size(1) != mask.numel()) {  // a batch of another size: every env starts afresh
+    ResetAll();
+    return;
+  }
   const auto keep = (1.0 - mask.reshape({1, -1, 1}).to(h_.dtype()));
   h_ = h_ * keep;
   if (c_.defined()) c_ = c_ * keep;

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libmujoco-dev libtorch-dev libopenblas0-openmp libeigen3-dev libyaml-cpp-dev
   libglfw3-dev libgtest-dev libgmock-dev
-  xvfb xauth ffmpeg python3-matplotlib
+  xvfb xauth libgl1-mesa-dri ffmpeg python3-matplotlib
 )
 missing=()
 for p in "${packages[@]}"; do

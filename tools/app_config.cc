@@ -179,6 +179,14 @@ AppConfig LoadAppConfigText(const std::string& text, const std::string& name,
   config.source = name;
   YAML::Node merged(YAML::NodeType::Map);
   ReadLayer(ConfigReader::FromString(text, name), &config, merged, 0);
+  // a checkpoint made in another checkout stores that checkout's absolute model path: models
+  // shipped in the repo are found again in this one
+  std::string& mjcf = config.env.robot.mjcf;
+  const auto models = mjcf.rfind("/models/");
+  if (!std::filesystem::exists(mjcf) && models != std::string::npos) {
+    const std::string local = std::string(TUTOR_SOURCE_DIR) + mjcf.substr(models);
+    if (std::filesystem::exists(local)) mjcf = local;
+  }
   return Finish(config, merged, overrides);
 }
 

@@ -17,6 +17,11 @@ std::array<double, 3> EvalCommand(int episode) {
 EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
                     const std::vector<std::string>& groups) {
   torch::NoGradGuard no_grad;
+  // inference on one thread: a matrix product split across threads may sum in another order,
+  // and a 1e-7 difference grows over 1000 chaotic steps; the env itself is thread-invariant,
+  // so the numbers are the same for any --threads
+  const int torch_threads = torch::get_num_threads();
+  torch::set_num_threads(1);
   const int n = env->NumEnvs();
   for (int i = 0; i < n; ++i) {
     const auto command = EvalCommand(i);
@@ -40,6 +45,7 @@ EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
       --remaining;
     }
   }
+  torch::set_num_threads(torch_threads);
   EvalResult result;
   result.episodes = n;
   result.per_episode = first;

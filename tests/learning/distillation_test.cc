@@ -151,6 +151,21 @@ TEST(DistillationTest, RecurrentStatesResetWhereAnEpisodeEnded) {
   EXPECT_GT(teacher_h.index({torch::indexing::Slice(), 1}).abs().sum().item<float>(), 0.0f);
 }
 
+TEST(MemoryTest, ABatchOfAnotherSizeStartsFromZeroState) {
+  Memory memory("lstm", 2, 4, 1);
+  memory->forward(torch::ones({8, 2}));
+  memory->Reset(torch::zeros({3}));  // an evaluation with 3 envs after a rollout of 8
+  EXPECT_FALSE(memory->State().first.defined());
+  const auto out = memory->forward(torch::ones({3, 2}));
+  Memory fresh("lstm", 2, 4, 1);
+  {
+    torch::NoGradGuard no_grad;
+    auto src = memory->named_parameters();
+    for (auto& p : fresh->named_parameters()) p.value().copy_(src[p.key()]);
+  }
+  EXPECT_TRUE(torch::allclose(out, fresh->forward(torch::ones({3, 2}))));
+}
+
 TEST(DistillationTest, TeacherFromPpoCheckpointActsExactlyLikeThePpoActor) {
   torch::manual_seed(7);
   PointMassEnv env(16);
