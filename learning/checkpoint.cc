@@ -121,6 +121,19 @@ ActorCritic ActorCriticFromDescription(const std::string& text, const std::strin
   }
 }
 
+void LoadPolicyWeights(torch::serialize::InputArchive* archive, torch::nn::Module* module,
+                       const std::string& path) {
+  try {
+    torch::serialize::InputArchive algorithm, policy;
+    archive->read("algorithm", algorithm);
+    algorithm.read("policy", policy);
+    module->load(policy);
+  } catch (const c10::Error& e) {
+    throw CheckpointError(path + ": weights do not match the stored architecture: " +
+                          e.what_without_backtrace());
+  }
+}
+
 LoadedPolicy LoadPpoPolicy(const std::string& path) {
   torch::serialize::InputArchive archive;
   OpenCheckpoint(path, &archive);
@@ -130,15 +143,7 @@ LoadedPolicy LoadPpoPolicy(const std::string& path) {
     throw CheckpointError(path + ": a '" + loaded.meta.kind + "' checkpoint, expected a PPO one");
   loaded.layout = EnvLayout::Parse(loaded.meta.layout);
   loaded.policy = ActorCriticFromDescription(loaded.meta.model, path);
-  try {
-    torch::serialize::InputArchive algorithm, policy;
-    archive.read("algorithm", algorithm);
-    algorithm.read("policy", policy);
-    loaded.policy->load(policy);
-  } catch (const c10::Error& e) {
-    throw CheckpointError(path + ": policy weights do not match the stored architecture: " +
-                          e.what_without_backtrace());
-  }
+  LoadPolicyWeights(&archive, loaded.policy.get(), path);
   loaded.policy->eval();
   return loaded;
 }

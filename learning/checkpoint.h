@@ -36,6 +36,11 @@ void OpenCheckpoint(const std::string& path, torch::serialize::InputArchive* arc
 std::string ReadString(torch::serialize::InputArchive* archive, const std::string& key,
                        const std::string& path);
 
+// loads the weights a Runner saved under "algorithm/policy" into `module`; CheckpointError
+// naming the file when they do not fit the module built from the stored architecture
+void LoadPolicyWeights(torch::serialize::InputArchive* archive, torch::nn::Module* module,
+                       const std::string& path);
+
 // ActorCritic architecture <-> YAML text
 std::string DescribeActorCritic(const ActorCritic& policy);
 ActorCritic ActorCriticFromDescription(const std::string& text, const std::string& path);

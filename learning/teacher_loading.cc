@@ -14,15 +14,7 @@ LoadedDistillation LoadDistillation(const std::string& path) {
                           "' checkpoint, expected a distillation one");
   loaded.layout = EnvLayout::Parse(loaded.meta.layout);
   loaded.model = StudentTeacherFromDescription(loaded.meta.model, path);
-  try {
-    torch::serialize::InputArchive algorithm, model;
-    archive.read("algorithm", algorithm);
-    algorithm.read("policy", model);
-    loaded.model->load(model);
-  } catch (const c10::Error& e) {
-    throw CheckpointError(path + ": weights do not match the stored architecture: " +
-                          e.what_without_backtrace());
-  }
+  LoadPolicyWeights(&archive, loaded.model.get(), path);
   loaded.model->eval();
   return loaded;
 }
