@@ -63,7 +63,7 @@ void SaveAtomically(torch::serialize::OutputArchive* archive, const std::string&
   }
 }
 
-void OpenCheckpoint(const std::string& path, torch::serialize::InputArchive* archive) {
+CheckpointMeta OpenCheckpoint(const std::string& path, torch::serialize::InputArchive* archive) {
   if (!std::ifstream(path).good()) throw CheckpointError(path + ": checkpoint not found");
   try {
     archive->load_from(path);
@@ -71,6 +71,12 @@ void OpenCheckpoint(const std::string& path, torch::serialize::InputArchive* arc
     throw CheckpointError(path + ": unreadable checkpoint (truncated or not a tutor file): " +
                           e.what_without_backtrace());
   }
+  return ReadMeta(archive, path);
+}
+
+CheckpointMeta ReadCheckpointMeta(const std::string& path) {
+  torch::serialize::InputArchive archive;
+  return OpenCheckpoint(path, &archive);
 }
 
 namespace {
@@ -136,9 +142,8 @@ void LoadPolicyWeights(torch::serialize::InputArchive* archive, torch::nn::Modul
 
 LoadedPolicy LoadPpoPolicy(const std::string& path) {
   torch::serialize::InputArchive archive;
-  OpenCheckpoint(path, &archive);
   LoadedPolicy loaded;
-  loaded.meta = ReadMeta(&archive, path);
+  loaded.meta = OpenCheckpoint(path, &archive);
   if (loaded.meta.kind != "ppo")
     throw CheckpointError(path + ": a '" + loaded.meta.kind + "' checkpoint, expected a PPO one");
   loaded.layout = EnvLayout::Parse(loaded.meta.layout);

@@ -29,8 +29,11 @@ CheckpointMeta ReadMeta(torch::serialize::InputArchive* archive, const std::stri
 // writes `archive` to `path` through a temporary file and a rename, so a crash never leaves
 // a half-written checkpoint where a good one was
 void SaveAtomically(torch::serialize::OutputArchive* archive, const std::string& path);
-// opens a checkpoint; CheckpointError naming the file when it is missing or unreadable
-void OpenCheckpoint(const std::string& path, torch::serialize::InputArchive* archive);
+// opens a checkpoint and reads what it says about itself; CheckpointError naming the file when
+// it is missing, unreadable or not a tutor checkpoint of this format
+CheckpointMeta OpenCheckpoint(const std::string& path, torch::serialize::InputArchive* archive);
+// only the meta (format, kind, layout, iteration, ...) of a checkpoint
+CheckpointMeta ReadCheckpointMeta(const std::string& path);
 
 // a string / tensor entry, CheckpointError naming the file and key when absent
 std::string ReadString(torch::serialize::InputArchive* archive, const std::string& key,

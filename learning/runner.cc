@@ -219,8 +219,7 @@ void Runner::Save(const std::string& path) {
 
 void Runner::Load(const std::string& path) {
   torch::serialize::InputArchive archive;
-  OpenCheckpoint(path, &archive);
-  const CheckpointMeta meta = ReadMeta(&archive, path);
+  const CheckpointMeta meta = OpenCheckpoint(path, &archive);
   if (meta.kind != meta_.kind)
     throw CheckpointError(path + ": a '" + meta.kind + "' checkpoint; this run is '" +
                           meta_.kind + "'");

@@ -6,9 +6,8 @@ namespace tutor {
 
 LoadedDistillation LoadDistillation(const std::string& path) {
   torch::serialize::InputArchive archive;
-  OpenCheckpoint(path, &archive);
   LoadedDistillation loaded;
-  loaded.meta = ReadMeta(&archive, path);
+  loaded.meta = OpenCheckpoint(path, &archive);
   if (loaded.meta.kind != "distillation")
     throw CheckpointError(path + ": a '" + loaded.meta.kind +
                           "' checkpoint, expected a distillation one");
@@ -20,9 +19,7 @@ LoadedDistillation LoadDistillation(const std::string& path) {
 }
 
 LoadedTeacher LoadTeacher(const std::string& path) {
-  torch::serialize::InputArchive archive;
-  OpenCheckpoint(path, &archive);
-  const CheckpointMeta meta = ReadMeta(&archive, path);
+  const CheckpointMeta meta = ReadCheckpointMeta(path);
   LoadedTeacher teacher;
   teacher.source_kind = meta.kind;
   if (meta.kind == "ppo") {

@@ -24,19 +24,16 @@ std::string DistillStageRun(const AppConfig& config, const StudentConfig& studen
                             int iterations, const std::string& resume, int threads) {
   RunnerConfig rc = config.runner;
   rc.log_dir = log_dir;
-  int start_iteration = 0;
-  if (!resume.empty()) {
-    torch::serialize::InputArchive archive;
-    OpenCheckpoint(resume, &archive);
-    start_iteration = ReadMeta(&archive, resume).iteration;
-  }
+  // a resumed run brings its own teacher; it is read once, before the env is built
+  LoadedDistillation resumed;
+  if (!resume.empty()) resumed = LoadDistillation(resume);
+  const int start_iteration = resume.empty() ? 0 : resumed.meta.iteration;
   EnvConfig env_config = config.env;
   env_config.seed += start_iteration;
   QuadrupedVecEnv env(env_config, config.source);
   env.SetNumThreads(threads);
 
-  // the teacher: from a PPO checkpoint (its actor) or a previous stage (its student); a
-  // resumed run brings its own
+  // the teacher: from a PPO checkpoint (its actor) or a previous stage (its student)
   PolicyNet teacher{nullptr};
   std::string teacher_group = rc.critic_group;
   if (resume.empty()) {
@@ -48,10 +45,8 @@ std::string DistillStageRun(const AppConfig& config, const StudentConfig& studen
     teacher = loaded.net;
     teacher_group = loaded.group;
   } else {
-    teacher = LoadDistillation(resume).model->teacher;
-    torch::serialize::InputArchive archive;
-    OpenCheckpoint(resume, &archive);
-    teacher_group = ReadMeta(&archive, resume).critic_group;
+    teacher = resumed.model->teacher;
+    teacher_group = resumed.meta.critic_group;
   }
   rc.critic_group = teacher_group;
   const DistillationConfig& dc = config.distillation;

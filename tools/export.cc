@@ -20,9 +20,7 @@ int RunExport(int argc, char** argv, int first) {
     throw ConfigError("export: --checkpoint and --out are required\n" + args.Help());
   if (!which.empty() && which != "teacher" && which != "student")
     throw ConfigError("export: --policy: expected 'teacher' or 'student', got '" + which + "'");
-  torch::serialize::InputArchive archive;
-  OpenCheckpoint(path, &archive);
-  const CheckpointMeta meta = ReadMeta(&archive, path);
+  const CheckpointMeta meta = ReadCheckpointMeta(path);
   PolicyNet net{nullptr};
   std::string group;
   EnvLayout layout = EnvLayout::Parse(meta.layout);

@@ -125,13 +125,9 @@ int RunPlay(int argc, char** argv, int first) {
   LoadedEvalPolicy policies[2];
   policies[0] = LoadEvalPolicy(path, args.Get("policy"));
   int active = 0, count = 1;
-  {
-    torch::serialize::InputArchive archive;
-    OpenCheckpoint(path, &archive);
-    if (ReadMeta(&archive, path).kind == "distillation") {
-      policies[1] = LoadEvalPolicy(path, policies[0].name == "student" ? "teacher" : "student");
-      count = 2;
-    }
+  if (ReadCheckpointMeta(path).kind == "distillation") {
+    policies[1] = LoadEvalPolicy(path, policies[0].name == "student" ? "teacher" : "student");
+    count = 2;
   }
   std::vector<std::string> overrides = args.GetAll("set");
   overrides.push_back("env.num_envs=1");

@@ -9,9 +9,7 @@ namespace tutor {
 LoadedEvalPolicy LoadEvalPolicy(const std::string& path, const std::string& which) {
   if (!which.empty() && which != "teacher" && which != "student")
     throw ConfigError("--policy: expected 'teacher' or 'student', got '" + which + "'");
-  torch::serialize::InputArchive archive;
-  OpenCheckpoint(path, &archive);
-  const CheckpointMeta meta = ReadMeta(&archive, path);
+  const CheckpointMeta meta = ReadCheckpointMeta(path);
   LoadedEvalPolicy loaded;
   loaded.config = meta.config;
   loaded.layout = EnvLayout::Parse(meta.layout);

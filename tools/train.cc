@@ -26,12 +26,7 @@ int RunTrain(int argc, char** argv, int first) {
 
   // a resumed run draws fresh env randomness: the env seed moves on by the iteration reached
   const std::string resume = args.Get("resume");
-  int start_iteration = 0;
-  if (!resume.empty()) {
-    torch::serialize::InputArchive archive;
-    OpenCheckpoint(resume, &archive);
-    start_iteration = ReadMeta(&archive, resume).iteration;
-  }
+  const int start_iteration = resume.empty() ? 0 : ReadCheckpointMeta(resume).iteration;
   torch::manual_seed(config.env.seed);
   EnvConfig env_config = config.env;
   env_config.seed += start_iteration;
