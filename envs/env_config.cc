@@ -3,8 +3,8 @@
 #include <cmath>
 #include <limits>
 
-#include "envs/config_reader.h"
-#include "envs/error.h"
+#include "core/config_reader.h"
+#include "core/error.h"
 #include "envs/terms.h"
 
 namespace tutor {

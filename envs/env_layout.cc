@@ -5,7 +5,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "envs/error.h"
+#include "core/error.h"
 
 namespace tutor {
 
@@ -47,6 +47,7 @@ std::string EnvLayout::Serialize() const {
   out << YAML::Key << "kd" << YAML::Value << YAML::Flow << kd;
   out << YAML::Key << "torque_limits" << YAML::Value << YAML::Flow << torque_limits;
   out << YAML::Key << "action_scale" << YAML::Value << action_scale;
+  out << YAML::Key << "action_clip" << YAML::Value << action_clip;
   out << YAML::Key << "control_dt" << YAML::Value << control_dt;
   out << YAML::EndMap;
   return out.c_str();
@@ -72,6 +73,8 @@ EnvLayout EnvLayout::Parse(const std::string& text) {
     layout.kd = root["kd"].as<std::vector<double>>();
     layout.torque_limits = root["torque_limits"].as<std::vector<double>>();
     layout.action_scale = root["action_scale"].as<double>();
+    // layouts written before the clip was recorded read as unclipped
+    if (root["action_clip"]) layout.action_clip = root["action_clip"].as<double>();
     layout.control_dt = root["control_dt"].as<double>();
   } catch (const YAML::Exception& e) {
     throw CheckpointError(std::string("malformed observation layout: ") + e.what());
@@ -80,7 +83,7 @@ EnvLayout EnvLayout::Parse(const std::string& text) {
 }
 
 namespace {
-bool Near(double a, double b) { return std::abs(a - b) <= 1e-9 * (1.0 + std::abs(a)); }
+bool Near(double a, double b) { return a == b || std::abs(a - b) <= 1e-9 * (1.0 + std::abs(a)); }
 
 std::string Num(double v) {
   std::ostringstream s;
@@ -130,6 +133,8 @@ std::vector<std::string> DiffControl(const EnvLayout& e, const EnvLayout& a) {
   vec(e.kd, a.kd, "kd");
   if (!Near(e.action_scale, a.action_scale))
     diffs.push_back("action_scale " + Num(e.action_scale) + " vs " + Num(a.action_scale));
+  if (!Near(e.action_clip, a.action_clip))
+    diffs.push_back("action_clip " + Num(e.action_clip) + " vs " + Num(a.action_clip));
   if (!Near(e.control_dt, a.control_dt))
     diffs.push_back("control_dt " + Num(e.control_dt) + " vs " + Num(a.control_dt));
   return diffs;

@@ -1,6 +1,7 @@
 #ifndef TUTOR_ENVS_ENV_LAYOUT_H_
 #define TUTOR_ENVS_ENV_LAYOUT_H_
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,8 @@ struct EnvLayout {
   std::vector<double> default_pose;      // rad
   std::vector<double> kp, kd;            // PD gains
   std::vector<double> torque_limits;     // N·m
-  double action_scale = 1.0;
+  double action_scale = 1.0;  // target = default_pose + action_scale * clamped action
+  double action_clip = std::numeric_limits<double>::infinity();  // actions clamped to ±clip
   double control_dt = 0.02;  // s
 
   // the group of that name; ConfigError listing the groups there are otherwise

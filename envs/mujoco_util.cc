@@ -2,7 +2,7 @@
 
 #include <fstream>
 
-#include "envs/error.h"
+#include "core/error.h"
 
 namespace tutor {
 

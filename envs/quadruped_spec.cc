@@ -2,7 +2,7 @@
 #include <cmath>
 #include <limits>
 
-#include "envs/error.h"
+#include "core/error.h"
 #include "envs/quadruped_env.h"
 
 namespace tutor {
@@ -138,6 +138,7 @@ QuadrupedSpec::QuadrupedSpec(const EnvConfig& cfg, const std::string& source)
   layout.kd = robot.kd;
   layout.torque_limits = robot.torque_limits;
   layout.action_scale = robot.action_scale;
+  layout.action_clip = robot.action_clip;
   layout.control_dt = control_dt;
 
   for (const auto& [name, scale] : config.rewards.scales) {

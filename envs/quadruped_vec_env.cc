@@ -2,7 +2,7 @@
 
 #include <omp.h>
 
-#include "envs/error.h"
+#include "core/error.h"
 
 namespace tutor {
 

@@ -1,10 +1,10 @@
-#include "envs/config_reader.h"
+#include "core/config_reader.h"
 
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
-#include "envs/error.h"
+#include "core/error.h"
 
 namespace tutor {
 

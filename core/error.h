@@ -1,5 +1,5 @@
-#ifndef TUTOR_ENVS_ERROR_H_
-#define TUTOR_ENVS_ERROR_H_
+#ifndef TUTOR_CORE_ERROR_H_
+#define TUTOR_CORE_ERROR_H_
 
 #include <stdexcept>
 #include <string>
@@ -30,6 +30,12 @@ class CheckpointError : public Error {
   using Error::Error;
 };
 
+// a computation left the numbers it is defined for (a policy std <= 0, a NaN where none may be)
+class NumericalError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace tutor
 
-#endif  // TUTOR_ENVS_ERROR_H_
+#endif  // TUTOR_CORE_ERROR_H_

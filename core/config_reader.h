@@ -1,5 +1,5 @@
-#ifndef TUTOR_ENVS_CONFIG_READER_H_
-#define TUTOR_ENVS_CONFIG_READER_H_
+#ifndef TUTOR_CORE_CONFIG_READER_H_
+#define TUTOR_CORE_CONFIG_READER_H_
 
 #include <yaml-cpp/yaml.h>
 
@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 #include <vector>
+
+#include "core/choice.h"
 
 namespace tutor {
 
@@ -45,6 +47,15 @@ class ConfigReader {
   // a path resolved against the folder of the file it was written in
   void ReadPath(const std::string& key, std::string* out) const;
 
+  // a word from `table`, stored as its enum (Fail listing the choices otherwise)
+  template <typename E>
+  void ReadChoice(const std::string& key, const ChoiceTable<E>& table, E* out) const {
+    if (!Has(key)) return;
+    std::string name;
+    Read(key, &name);
+    if (!ParseChoice(table, name, out)) Fail(key, ChoiceList(table));
+  }
+
   [[noreturn]] void Fail(const std::string& key, const std::string& expected) const;
   const std::string& file() const { return file_; }
   const YAML::Node& node() const { return node_; }
@@ -62,4 +73,4 @@ std::string DirName(const std::string& file);
 
 }  // namespace tutor
 
-#endif  // TUTOR_ENVS_CONFIG_READER_H_
+#endif  // TUTOR_CORE_CONFIG_READER_H_
