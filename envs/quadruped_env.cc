@@ -5,48 +5,70 @@
 
 namespace tutor {
 
-QuadrupedEnv::QuadrupedEnv(const QuadrupedSpec& spec, int env_id, uint64_t seed)
-    : spec_(spec),
+// tau = clip(strength * (kp * (target - q) - kd * qd), -strength * limit, strength * limit)
+double PdTorque(double kp, double kd, double target, double q, double qd, double limit,
+                double strength) {
+  const double tau = strength * (kp * (target - q) - kd * qd);
+  return std::clamp(tau, -strength * limit, strength * limit);
+}
+
+QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t seed)
+    : quadruped_(quadruped),
       env_id_(env_id),
-      model_(CopyModel(spec.model.get())),
+      model_(CopyModel(quadruped.mj_model.get())),
       data_(MakeData(model_.get())),
       rng_(seed, static_cast<uint64_t>(env_id)) {
-  const int nj = spec.num_joints, nf = spec.num_feet;
+  // every per-joint and per-foot buffer is sized here, once, from the model's counts
+  const int nj = quadruped.num_joints, nf = quadruped.num_feet;
   strength_.assign(nj, 1.0);
   action_.assign(nj, 0.0);
   last_action_.assign(nj, 0.0);
   last_qvel_.assign(nj, 0.0);
   torques_.assign(nj, 0.0);
+  targets_.assign(nj, 0.0);
   air_time_.assign(nf, 0.0);
   foot_force_.assign(nf, 0.0);
   last_contact_.assign(nf, false);
-  term_sums_.assign(spec.rewards.size(), 0.0);
+  term_sums_.assign(quadruped.rewards.size(), 0.0);
   scratch_.assign(std::max({3, nj, nf}), 0.0);
+
+  // reward inputs: fixed per-joint facts now, the rest at every step
+  RewardInputs& in = reward_inputs_;
+  for (auto* v :
+       {&in.torques, &in.joint_vel, &in.last_joint_vel, &in.action, &in.last_action, &in.joint_pos})
+    v->assign(nj, 0.0);
+  in.default_pose = quadruped.layout.default_pose;
+  in.joint_low = quadruped.joint_low;
+  in.joint_high = quadruped.joint_high;
+  reward_values_.assign(quadruped.rewards.size(), 0.0);
+  weighted_.assign(quadruped.rewards.size(), 0.0);
 }
 
 // draws this episode's friction, base mass and motor strengths into the env's model copy
 void QuadrupedEnv::Randomize() {
-  const RandomizationConfig& r = spec_.config.randomization;
+  const RandomizationConfig& r = quadruped_.config.randomization;
   friction_ = rng_.Uniform(r.friction[0], r.friction[1]);
   // MuJoCo combines two geoms' friction by max, so floor and feet both get the sample
-  model_->geom_friction[3 * spec_.floor_geom] = friction_;
-  for (int g : spec_.foot_geoms) model_->geom_friction[3 * g] = friction_;
+  model_->geom_friction[3 * quadruped_.floor_geom] = friction_;
+  for (int g : quadruped_.foot_geoms) model_->geom_friction[3 * g] = friction_;
   added_mass_ = rng_.Uniform(r.added_mass[0], r.added_mass[1]);
-  const double mass = spec_.base_mass + added_mass_;
-  model_->body_mass[spec_.base_body] = mass;
+  const double mass = quadruped_.base_mass + added_mass_;
+  model_->body_mass[quadruped_.base_body] = mass;
   for (int i = 0; i < 3; ++i)  // same shape, scaled mass: inertia scales with the mass
-    model_->body_inertia[3 * spec_.base_body + i] = spec_.base_inertia[i] * mass / spec_.base_mass;
+    model_->body_inertia[3 * quadruped_.base_body + i] =
+        quadruped_.base_inertia[i] * mass / quadruped_.base_mass;
   for (double& s : strength_) s = rng_.Uniform(r.motor_strength[0], r.motor_strength[1]);
 }
 
 void QuadrupedEnv::ResampleCommand() {
-  command_timer_ = std::max(1, static_cast<int>(std::lround(spec_.config.commands.resample_s /
-                                                             spec_.control_dt)));
+  const double dt = quadruped_.layout.control_dt;
+  command_timer_ =
+      std::max(1, static_cast<int>(std::lround(quadruped_.config.commands.resample_s / dt)));
   if (fixed_command_) {
     command_ = fixed_;
     return;
   }
-  const CommandConfig& c = spec_.config.commands;
+  const CommandConfig& c = quadruped_.config.commands;
   command_ = {rng_.Uniform(c.vx[0], c.vx[1]), rng_.Uniform(c.vy[0], c.vy[1]),
               rng_.Uniform(c.yaw[0], c.yaw[1])};
   if (rng_.Uniform() < c.zero_probability) command_ = {0.0, 0.0, 0.0};
@@ -60,35 +82,36 @@ void QuadrupedEnv::SetFixedCommand(const double command[3]) {
 }
 
 void QuadrupedEnv::Push(double vx, double vy) {
-  data_->qvel[spec_.base_dof + 0] += vx;
-  data_->qvel[spec_.base_dof + 1] += vy;
+  data_->qvel[quadruped_.base_dof + 0] += vx;
+  data_->qvel[quadruped_.base_dof + 1] += vy;
 }
 
 void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
-  const RobotConfig& robot = spec_.config.robot;
-  const RandomizationConfig& r = spec_.config.randomization;
+  const RobotConfig& robot = quadruped_.config.robot;  // initial height only
+  const EnvLayout& layout = quadruped_.layout;
+  const RandomizationConfig& r = quadruped_.config.randomization;
   mjModel* model = model_.get();
   mjData* data = data_.get();
   Randomize();
 
   // initial state: standing pose (keyframe or default pose), jittered joints, random yaw
   // and a random base twist
-  if (spec_.keyframe >= 0) {
-    mj_resetDataKeyframe(model, data, spec_.keyframe);
+  if (quadruped_.keyframe >= 0) {
+    mj_resetDataKeyframe(model, data, quadruped_.keyframe);
   } else {
     mj_resetData(model, data);
-    data->qpos[spec_.base_qpos + 2] = robot.base_height;
+    data->qpos[quadruped_.base_qpos + 2] = robot.base_height;
   }
-  for (int j = 0; j < spec_.num_joints; ++j)
-    data->qpos[spec_.joint_qpos[j]] =
-        robot.default_pose[j] + rng_.Uniform(-r.init_joint_pos, r.init_joint_pos);
+  for (int j = 0; j < quadruped_.num_joints; ++j)
+    data->qpos[quadruped_.joint_qpos[j]] =
+        layout.default_pose[j] + rng_.Uniform(-r.init_joint_pos, r.init_joint_pos);
   if (r.init_random_yaw) {
     const double yaw = rng_.Uniform(-M_PI, M_PI);
-    double* quat = data->qpos + spec_.base_qpos + 3;
+    double* quat = data->qpos + quadruped_.base_qpos + 3;
     quat[0] = std::cos(0.5 * yaw), quat[1] = 0, quat[2] = 0, quat[3] = std::sin(0.5 * yaw);
   }
   for (int k = 0; k < 6; ++k)
-    data->qvel[spec_.base_dof + k] = rng_.Uniform(-r.init_base_velocity, r.init_base_velocity);
+    data->qvel[quadruped_.base_dof + k] = rng_.Uniform(-r.init_base_velocity, r.init_base_velocity);
   mj_forward(model, data);
 
   std::fill(action_.begin(), action_.end(), 0.0);
@@ -96,8 +119,9 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
   std::fill(torques_.begin(), torques_.end(), 0.0);
   std::fill(air_time_.begin(), air_time_.end(), 0.0);
   std::fill(last_contact_.begin(), last_contact_.end(), false);
-  for (int j = 0; j < spec_.num_joints; ++j) last_qvel_[j] = data->qvel[spec_.joint_dof[j]];
-  progress_ = randomize_progress ? rng_.Below(spec_.episode_steps) : 0;
+  for (int j = 0; j < quadruped_.num_joints; ++j)
+    last_qvel_[j] = data->qvel[quadruped_.joint_dof[j]];
+  progress_ = randomize_progress ? rng_.Below(quadruped_.episode_steps) : 0;
   length_ = 0;
   episode_return_ = 0;
   std::fill(term_sums_.begin(), term_sums_.end(), 0.0);
@@ -105,31 +129,33 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
   power_sum_ = 0;
   ResampleCommand();
   push_timer_ = static_cast<int>(
-      std::lround(rng_.Uniform(r.push_interval_s[0], r.push_interval_s[1]) / spec_.control_dt));
+      std::lround(rng_.Uniform(r.push_interval_s[0], r.push_interval_s[1]) / layout.control_dt));
   ReadState();
   WriteObservations(rows.obs);
 }
 
-void QuadrupedEnv::ApplyTorques(const double* targets) {
-  const RobotConfig& robot = spec_.config.robot;
-  for (int j = 0; j < spec_.num_joints; ++j) {
-    const double q = data_->qpos[spec_.joint_qpos[j]];
-    const double qd = data_->qvel[spec_.joint_dof[j]];
-    torques_[j] = PdTorque(robot.kp[j], robot.kd[j], targets[j], q, qd, robot.torque_limits[j],
+void QuadrupedEnv::ApplyTorques() {
+  const EnvLayout& layout = quadruped_.layout;
+  for (int j = 0; j < quadruped_.num_joints; ++j) {
+    const double q = data_->qpos[quadruped_.joint_qpos[j]];
+    const double qd = data_->qvel[quadruped_.joint_dof[j]];
+    torques_[j] = PdTorque(layout.kp[j], layout.kd[j], targets_[j], q, qd, layout.torque_limits[j],
                            strength_[j]);
-    data_->qfrc_applied[spec_.joint_dof[j]] = torques_[j];
+    data_->qfrc_applied[quadruped_.joint_dof[j]] = torques_[j];
   }
 }
 
-// body-frame velocities and gravity from qpos/qvel (current), foot forces and fall contacts
-// from the contacts of the last substep's collision pass
+// body-frame velocities, gravity and base height from qpos/qvel (current), foot forces and
+// fall contacts from the contacts of the last substep's collision pass
 void QuadrupedEnv::ReadState() {
   const mjData* data = data_.get();
+  base_height_ =
+      data->qpos[quadruped_.base_qpos + 2] - data->geom_xpos[3 * quadruped_.floor_geom + 2];
   double rot[9];  // body -> world, row-major
-  mju_quat2Mat(rot, data->qpos + spec_.base_qpos + 3);
+  mju_quat2Mat(rot, data->qpos + quadruped_.base_qpos + 3);
   // free joint: linear velocity in the world frame, angular velocity in the body frame
-  mju_mulMatTVec(lin_vel_, rot, data->qvel + spec_.base_dof, 3, 3);
-  mju_copy3(ang_vel_, data->qvel + spec_.base_dof + 3);
+  mju_mulMatTVec(lin_vel_, rot, data->qvel + quadruped_.base_dof, 3, 3);
+  mju_copy3(ang_vel_, data->qvel + quadruped_.base_dof + 3);
   // gravity direction in the body frame: R^T (0, 0, -1) = -(third row of R)
   gravity_[0] = -rot[6], gravity_[1] = -rot[7], gravity_[2] = -rot[8];
   up_z_ = rot[8];
@@ -139,11 +165,14 @@ void QuadrupedEnv::ReadState() {
   for (int c = 0; c < data->ncon; ++c) {
     const mjContact& con = data->contact[c];
     int other;
-    if (con.geom1 == spec_.floor_geom) other = con.geom2;
-    else if (con.geom2 == spec_.floor_geom) other = con.geom1;
-    else continue;
-    const int role = spec_.geom_role[other];
-    if (role == QuadrupedSpec::kFallGeom) {
+    if (con.geom1 == quadruped_.floor_geom)
+      other = con.geom2;
+    else if (con.geom2 == quadruped_.floor_geom)
+      other = con.geom1;
+    else
+      continue;
+    const int role = quadruped_.geom_role[other];
+    if (role == QuadrupedModel::kFallGeom) {
       fall_contact_ = true;
     } else if (role >= 0) {
       mjtNum force[6];  // contact frame: normal first
@@ -155,41 +184,63 @@ void QuadrupedEnv::ReadState() {
 
 void QuadrupedEnv::WriteObservations(float* const* rows) {
   const mjData* data = data_.get();
-  const RobotConfig& robot = spec_.config.robot;
-  const double floor_z = data->geom_xpos[3 * spec_.floor_geom + 2];
-  for (size_t g = 0; g < spec_.groups.size(); ++g) {
+  const EnvLayout& layout = quadruped_.layout;
+  const double floor_z = data->geom_xpos[3 * quadruped_.floor_geom + 2];
+  for (size_t g = 0; g < quadruped_.groups.size(); ++g) {
     float* row = rows[g];
-    for (const auto& term : spec_.groups[g].terms) {
+    for (const auto& term : quadruped_.groups[g].terms) {
       double* v = scratch_.data();
       switch (term.id) {
-        case ObsTerm::kBaseLinVel: mju_copy3(v, lin_vel_); break;
-        case ObsTerm::kBaseAngVel: mju_copy3(v, ang_vel_); break;
-        case ObsTerm::kProjectedGravity: mju_copy3(v, gravity_); break;
-        case ObsTerm::kVelocityCommand: std::copy(command_.begin(), command_.end(), v); break;
+        case ObsTerm::kBaseLinVel:
+          mju_copy3(v, lin_vel_);
+          break;
+        case ObsTerm::kBaseAngVel:
+          mju_copy3(v, ang_vel_);
+          break;
+        case ObsTerm::kProjectedGravity:
+          mju_copy3(v, gravity_);
+          break;
+        case ObsTerm::kVelocityCommand:
+          std::copy(command_.begin(), command_.end(), v);
+          break;
         case ObsTerm::kJointPos:
-          for (int j = 0; j < spec_.num_joints; ++j)
-            v[j] = data->qpos[spec_.joint_qpos[j]] - robot.default_pose[j];
+          for (int j = 0; j < quadruped_.num_joints; ++j)
+            v[j] = data->qpos[quadruped_.joint_qpos[j]] - layout.default_pose[j];
           break;
         case ObsTerm::kJointVel:
-          for (int j = 0; j < spec_.num_joints; ++j) v[j] = data->qvel[spec_.joint_dof[j]];
+          for (int j = 0; j < quadruped_.num_joints; ++j)
+            v[j] = data->qvel[quadruped_.joint_dof[j]];
           break;
-        case ObsTerm::kLastAction: std::copy(action_.begin(), action_.end(), v); break;
-        case ObsTerm::kFootContactForces: std::copy(foot_force_.begin(), foot_force_.end(), v); break;
+        case ObsTerm::kLastAction:
+          std::copy(action_.begin(), action_.end(), v);
+          break;
+        case ObsTerm::kFootContactForces:
+          std::copy(foot_force_.begin(), foot_force_.end(), v);
+          break;
         case ObsTerm::kFootHeights:
-          for (int k = 0; k < spec_.num_feet; ++k) {
-            const int geom = spec_.foot_geoms[k];
+          for (int k = 0; k < quadruped_.num_feet; ++k) {
+            const int geom = quadruped_.foot_geoms[k];
             v[k] = data->geom_xpos[3 * geom + 2] - model_->geom_size[3 * geom] - floor_z;
           }
           break;
-        case ObsTerm::kFriction: v[0] = friction_; break;
-        case ObsTerm::kAddedMass: v[0] = added_mass_; break;
-        case ObsTerm::kMotorStrength: std::copy(strength_.begin(), strength_.end(), v); break;
-        case ObsTerm::kBaseHeight: v[0] = data->qpos[spec_.base_qpos + 2] - floor_z; break;
+        case ObsTerm::kFriction:
+          v[0] = friction_;
+          break;
+        case ObsTerm::kAddedMass:
+          v[0] = added_mass_;
+          break;
+        case ObsTerm::kMotorStrength:
+          std::copy(strength_.begin(), strength_.end(), v);
+          break;
+        case ObsTerm::kBaseHeight:
+          v[0] = base_height_;
+          break;
       }
       float* out = row + term.offset;
       if (term.noise > 0) {
         for (int k = 0; k < term.width; ++k)
-          out[k] = static_cast<float>((v[k] + term.noise * (2.0 * rng_.Uniform() - 1.0)) * term.scale);
+          out[k] =
+              static_cast<float>((v[k] + term.noise * (2.0 * rng_.Uniform() - 1.0)) * term.scale);
       } else {
         for (int k = 0; k < term.width; ++k) out[k] = static_cast<float>(v[k] * term.scale);
       }
@@ -208,27 +259,41 @@ bool QuadrupedEnv::Unstable() const {
 }
 
 bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* episode) {
-  const RobotConfig& robot = spec_.config.robot;
-  const TerminationConfig& term = spec_.config.termination;
-  double targets[64];
-  for (int j = 0; j < spec_.num_joints; ++j) {
-    action_[j] = std::clamp(static_cast<double>(action[j]), -robot.action_clip, robot.action_clip);
-    targets[j] = robot.default_pose[j] + robot.action_scale * action_[j];
+  const EnvLayout& layout = quadruped_.layout;
+  const TerminationConfig& term = quadruped_.config.termination;
+  mjModel* model = model_.get();
+  mjData* data = data_.get();
+
+  // a scheduled push lands before the physics, so this step's observation includes it
+  if (--push_timer_ <= 0) {
+    const RandomizationConfig& r = quadruped_.config.randomization;
+    Push(rng_.Uniform(-r.push_velocity, r.push_velocity),
+         rng_.Uniform(-r.push_velocity, r.push_velocity));
+    push_timer_ = static_cast<int>(
+        std::lround(rng_.Uniform(r.push_interval_s[0], r.push_interval_s[1]) / layout.control_dt));
+  }
+
+  // clipped actions become PD targets around the default pose
+  for (int j = 0; j < quadruped_.num_joints; ++j) {
+    action_[j] =
+        std::clamp(static_cast<double>(action[j]), -layout.action_clip, layout.action_clip);
+    targets_[j] = layout.default_pose[j] + layout.action_scale * action_[j];
   }
   // PD recomputed at every physics substep
-  for (int s = 0; s < robot.decimation; ++s) {
-    ApplyTorques(targets);
-    mj_step(model_.get(), data_.get());
+  for (int s = 0; s < quadruped_.config.robot.decimation; ++s) {
+    ApplyTorques();
+    mj_step(model, data);
   }
   ++progress_, ++length_;
   const bool unstable = Unstable();
+  // positions (feet, floor) of the final qpos; contacts and their forces stay those of the
+  // last substep, which a full mj_forward would recompute at several times the cost
+  if (!unstable) mj_kinematics(model, data);
   ReadState();
 
-  const mjData* data = data_.get();
-  const double height = data->qpos[spec_.base_qpos + 2] - data->geom_xpos[3 * spec_.floor_geom + 2];
   const bool fell = unstable || fall_contact_ || up_z_ < std::cos(term.max_tilt) ||
-                    height < term.min_base_height;
-  const bool timed_out = !fell && progress_ >= spec_.episode_steps;
+                    base_height_ < term.min_base_height;
+  const bool timed_out = !fell && progress_ >= quadruped_.episode_steps;
   const double reward = unstable ? 0.0 : ComputeReward(fell);
   *rows.reward = static_cast<float>(reward);
   *rows.terminated = fell ? 1.0f : 0.0f;
@@ -240,8 +305,8 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
   error_sums_[1] += std::abs(command_[1] - lin_vel_[1]);
   error_sums_[2] += std::abs(command_[2] - ang_vel_[2]);
   double power = 0;
-  for (int j = 0; j < spec_.num_joints; ++j)
-    power += std::abs(torques_[j] * data->qvel[spec_.joint_dof[j]]);
+  for (int j = 0; j < quadruped_.num_joints; ++j)
+    power += std::abs(torques_[j] * data->qvel[quadruped_.joint_dof[j]]);
   power_sum_ += power;
 
   if (fell || timed_out) {
@@ -256,8 +321,8 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
     episode->yaw_rate_error = error_sums_[2] / length_;
     episode->power = power_sum_ / length_;
     if (unstable) {
-      for (size_t g = 0; g < spec_.groups.size(); ++g)
-        std::fill(rows.final_obs[g], rows.final_obs[g] + spec_.groups[g].width, 0.0f);
+      for (size_t g = 0; g < quadruped_.groups.size(); ++g)
+        std::fill(rows.final_obs[g], rows.final_obs[g] + quadruped_.groups[g].width, 0.0f);
     } else {
       WriteObservations(rows.final_obs);
     }
@@ -265,14 +330,7 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
     return true;
   }
 
-  // schedules: pushes and command resampling
-  if (--push_timer_ <= 0) {
-    const RandomizationConfig& r = spec_.config.randomization;
-    Push(rng_.Uniform(-r.push_velocity, r.push_velocity),
-         rng_.Uniform(-r.push_velocity, r.push_velocity));
-    push_timer_ = static_cast<int>(
-        std::lround(rng_.Uniform(r.push_interval_s[0], r.push_interval_s[1]) / spec_.control_dt));
-  }
+  // the command the next action should follow
   if (--command_timer_ <= 0) ResampleCommand();
   WriteObservations(rows.obs);
   return false;

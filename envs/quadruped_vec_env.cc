@@ -7,12 +7,13 @@
 namespace tutor {
 
 QuadrupedVecEnv::QuadrupedVecEnv(const EnvConfig& config, const std::string& source)
-    : spec_(config, source) {
+    : quadruped_(config, source) {
   const int n = config.num_envs;
   envs_.reserve(n);
   for (int i = 0; i < n; ++i)
-    envs_.push_back(std::make_unique<QuadrupedEnv>(spec_, i, static_cast<uint64_t>(config.seed)));
-  for (const auto& group : spec_.groups) {
+    envs_.push_back(
+        std::make_unique<QuadrupedEnv>(quadruped_, i, static_cast<uint64_t>(config.seed)));
+  for (const auto& group : quadruped_.groups) {
     obs_.emplace_back(static_cast<size_t>(n) * group.width, 0.0f);
     final_obs_.emplace_back(static_cast<size_t>(n) * group.width, 0.0f);
   }
@@ -26,10 +27,10 @@ QuadrupedVecEnv::QuadrupedVecEnv(const EnvConfig& config, const std::string& sou
 int QuadrupedVecEnv::NumThreads() const { return threads_ > 0 ? threads_ : omp_get_max_threads(); }
 
 int QuadrupedVecEnv::GroupIndex(const std::string& group) const {
-  const auto& groups = spec_.layout.groups;
+  const auto& groups = quadruped_.layout.groups;
   for (size_t g = 0; g < groups.size(); ++g)
     if (groups[g].name == group) return static_cast<int>(g);
-  spec_.layout.Group(group);  // throws, listing the groups
+  quadruped_.layout.Group(group);  // throws, listing the groups
   return -1;
 }
 
@@ -44,7 +45,7 @@ const float* QuadrupedVecEnv::FinalObservations(const std::string& group) const 
 QuadrupedEnv::Rows QuadrupedVecEnv::RowsOf(int i, std::vector<float*>* obs,
                                            std::vector<float*>* final_obs) {
   for (size_t g = 0; g < obs_.size(); ++g) {
-    const size_t width = spec_.groups[g].width;
+    const size_t width = quadruped_.groups[g].width;
     (*obs)[g] = obs_[g].data() + i * width;
     (*final_obs)[g] = final_obs_[g].data() + i * width;
   }
@@ -52,7 +53,7 @@ QuadrupedEnv::Rows QuadrupedVecEnv::RowsOf(int i, std::vector<float*>* obs,
 }
 
 void QuadrupedVecEnv::Reset() {
-  const bool randomize = first_reset_ && spec_.config.termination.randomize_start;
+  const bool randomize = first_reset_ && quadruped_.config.termination.randomize_start;
   first_reset_ = false;
   const int n = NumEnvs();
 #pragma omp parallel num_threads(NumThreads())

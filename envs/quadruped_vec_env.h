@@ -18,9 +18,9 @@ class QuadrupedVecEnv : public VecEnv {
   explicit QuadrupedVecEnv(const EnvConfig& config, const std::string& source = "config");
 
   int NumEnvs() const override { return static_cast<int>(envs_.size()); }
-  int NumActions() const override { return spec_.num_joints; }
-  const EnvLayout& Layout() const override { return spec_.layout; }
-  std::vector<std::string> RewardTermNames() const override { return spec_.reward_names; }
+  int NumActions() const override { return quadruped_.num_joints; }
+  const EnvLayout& Layout() const override { return quadruped_.layout; }
+  std::vector<std::string> RewardTermNames() const override { return quadruped_.reward_names; }
 
   void Reset() override;
   void Step(const float* actions) override;
@@ -38,20 +38,20 @@ class QuadrupedVecEnv : public VecEnv {
 
   // evaluation and viewer hooks
   QuadrupedEnv& Env(int i) { return *envs_[i]; }
-  const QuadrupedSpec& Spec() const { return spec_; }
+  const QuadrupedModel& Model() const { return quadruped_; }
   float* MutableObservations(int group) { return obs_[group].data(); }
 
  private:
   QuadrupedEnv::Rows RowsOf(int i, std::vector<float*>* obs, std::vector<float*>* final_obs);
   int GroupIndex(const std::string& group) const;
 
-  QuadrupedSpec spec_;
+  QuadrupedModel quadruped_;  // shared, read-only, by every env
   std::vector<std::unique_ptr<QuadrupedEnv>> envs_;
-  std::vector<std::vector<float>> obs_, final_obs_;  // per group: [N, width]
+  std::vector<std::vector<float>> obs_, final_obs_;      // per group: [N, width]
   std::vector<float> rewards_, terminated_, truncated_;  // [N]
-  std::vector<EpisodeInfo> episode_slots_;  // [N], filled by envs that finished
-  std::vector<char> finished_flags_;        // [N]
-  std::vector<EpisodeInfo> finished_;       // this step's, in env order
+  std::vector<EpisodeInfo> episode_slots_;               // [N], filled by envs that finished
+  std::vector<char> finished_flags_;                     // [N]
+  std::vector<EpisodeInfo> finished_;                    // this step's, in env order
   bool first_reset_ = true;
   int threads_ = 0;
 };

@@ -4,41 +4,31 @@
 #include <torch/torch.h>
 
 #include <string>
-#include <vector>
 
-#include "learning/configs.h"
-#include "learning/mlp.h"
-#include "learning/normalizer.h"
+#include "learning/policy.h"
 
 namespace tutor {
 
-
-// what the policy outputs for a batch of observations
-struct ActionDistribution {
-  torch::Tensor mean;  // [B, A]
-  torch::Tensor std;   // [B, A]
-  torch::Tensor LogProb(const torch::Tensor& actions) const;  // [B, 1]
-  torch::Tensor Entropy() const;                              // [B, 1]
-  torch::Tensor Sample() const;                               // [B, A]
-};
-
-// Gaussian actor on the actor observation set, value critic on the critic set; each with its
-// own normalizer inside the model (saved and exported with it).
+// PPO's model: the Gaussian actor (a PolicyNet on the actor set) and the value critic (a
+// ValueNet on the critic set), each with its own normalizer (saved and exported with it).
 struct ActorCriticImpl : torch::nn::Module {
-  ActorCriticImpl(int actor_obs, int critic_obs, int num_actions, const ActorCriticConfig& config);
+  ActorCriticImpl(const PolicySpec& actor_spec, const ValueSpec& critic_spec);
 
-  ActionDistribution Distribution(const torch::Tensor& actor_obs);
-  torch::Tensor ActInference(const torch::Tensor& actor_obs);  // the mean action
-  torch::Tensor Evaluate(const torch::Tensor& critic_obs);     // [B, 1] values
+  ActionDistribution Distribution(const torch::Tensor& actor_obs) {
+    return actor->Distribution(actor_obs);
+  }
+  torch::Tensor Evaluate(const torch::Tensor& critic_obs) { return critic->forward(critic_obs); }
+  // normalizer statistics from a rollout: [.., Da] and [.., Dc]
   void UpdateNormalization(const torch::Tensor& actor_obs, const torch::Tensor& critic_obs);
-  torch::Tensor Std() const;  // [A]
 
-  ActorCriticConfig config;
-  EmpiricalNormalizer actor_normalizer{nullptr}, critic_normalizer{nullptr};
-  Mlp actor{nullptr}, critic{nullptr};
-  torch::Tensor std_param;  // [A]
+  PolicyNet actor{nullptr};
+  ValueNet critic{nullptr};
 };
 TORCH_MODULE(ActorCritic);
+
+// architecture <-> YAML text ({type: actor_critic, actor: ..., critic: ...})
+std::string DescribeActorCritic(const ActorCritic& model);
+ActorCritic ActorCriticFromDescription(const std::string& text, const std::string& path);
 
 }  // namespace tutor
 

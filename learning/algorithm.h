@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "learning/learning_config.h"
+
 namespace tutor {
 
 // observation groups of one env step, by name: [N, width] each
@@ -32,14 +34,30 @@ class Algorithm {
   virtual void ProcessStep(const EnvStep& step) = 0;
   virtual void ComputeReturns(const ObsMap& last_obs) = 0;  // a no-op for distillation
   virtual Stats Update() = 0;
-  // the env groups this algorithm reads (checked against the env's layout)
-  virtual std::vector<std::string> Groups() const = 0;
+
+  // what a checkpoint says about the algorithm: "ppo" or "distillation", the model's
+  // architecture (YAML) and the observation set of each role (actor/critic, student/teacher)
+  virtual std::string Kind() const = 0;
+  virtual std::string DescribeModel() const = 0;
+  virtual const ObservationSets& Sets() const = 0;
+  // the env groups the sets name, each once
+  std::vector<std::string> Groups() const;
 
   virtual void Save(torch::serialize::OutputArchive* archive) = 0;
   virtual void Load(torch::serialize::InputArchive* archive) = 0;
   virtual double LearningRate() const = 0;
   virtual double ActionStd() const = 0;
 };
+
+inline std::vector<std::string> Algorithm::Groups() const {
+  std::vector<std::string> groups;
+  for (const auto& [role, group] : Sets()) {
+    bool seen = false;
+    for (const auto& g : groups) seen = seen || g == group;
+    if (!seen) groups.push_back(group);
+  }
+  return groups;
+}
 
 }  // namespace tutor
 

@@ -1,22 +1,26 @@
 #include "learning/distillation.h"
 
-#include "envs/error.h"
+#include "core/error.h"
 #include "learning/ppo.h"
 
 namespace tutor {
 namespace {
 
-std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(const std::string& name,
+std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(OptimizerType type,
                                                        std::vector<torch::Tensor> params,
                                                        double lr) {
-  if (name == "adam") return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(lr));
-  if (name == "adamw")
-    return std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(lr));
-  if (name == "sgd")
-    return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(lr).momentum(0.9));
-  if (name == "rmsprop")
-    return std::make_unique<torch::optim::RMSprop>(params, torch::optim::RMSpropOptions(lr));
-  throw ConfigError("distillation.optimizer: expected adam, adamw, sgd or rmsprop, got '" + name + "'");
+  switch (type) {
+    case OptimizerType::kAdam:
+      return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(lr));
+    case OptimizerType::kAdamW:
+      return std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(lr));
+    case OptimizerType::kSgd:
+      return std::make_unique<torch::optim::SGD>(params,
+                                                 torch::optim::SGDOptions(lr).momentum(0.9));
+    case OptimizerType::kRmsProp:
+      return std::make_unique<torch::optim::RMSprop>(params, torch::optim::RMSpropOptions(lr));
+  }
+  throw Error("unreachable optimizer type");
 }
 
 }  // namespace
@@ -25,40 +29,44 @@ torch::Tensor DistillationLoss(const DistillationConfig& c, const DistillationLo
                                torch::nn::Linear projection) {
   const auto& s = in.student_mean;
   const auto& t = in.teacher_mean;
-  if (c.loss == "mse") return (s - t).square().mean();
-  if (c.loss == "huber")
-    return torch::nn::functional::huber_loss(
-        s, t, torch::nn::functional::HuberLossFuncOptions().delta(c.huber_delta));
-  if (c.loss == "kl") {
-    // Gaussian policy matching; the temperature widens (or narrows) the teacher's std
-    const auto teacher_std = (in.teacher_std * c.kl_temperature).expand_as(t);
-    const auto student_std = in.student_std.expand_as(s);
-    return c.kl_direction == "reverse" ? GaussianKl(s, student_std, t, teacher_std)
-                                       : GaussianKl(t, teacher_std, s, student_std);
+  switch (c.loss) {
+    case BcLoss::kMse: return (s - t).square().mean();
+    case BcLoss::kHuber:
+      return torch::nn::functional::huber_loss(
+          s, t, torch::nn::functional::HuberLossFuncOptions().delta(c.huber_delta));
+    case BcLoss::kKl: {
+      // Gaussian policy matching; the temperature widens (or narrows) the teacher's std
+      const auto teacher_std = (in.teacher_std * c.kl_temperature).expand_as(t);
+      const auto student_std = in.student_std.expand_as(s);
+      return c.kl_direction == KlDirection::kReverse
+                 ? GaussianKl(s, student_std, t, teacher_std)
+                 : GaussianKl(t, teacher_std, s, student_std);
+    }
+    case BcLoss::kFeature: {
+      const auto action = (s - t).square().mean();
+      const auto feature =
+          (projection->forward(in.student_features) - in.teacher_features).square().mean();
+      return action + c.feature_coef * feature;
+    }
   }
-  if (c.loss == "feature") {
-    const auto action = (s - t).square().mean();
-    const auto feature = (projection->forward(in.student_features) - in.teacher_features).square().mean();
-    return action + c.feature_coef * feature;
-  }
-  throw ConfigError("distillation.loss: expected mse, huber, kl or feature, got '" + c.loss + "'");
+  throw Error("unreachable loss type");
 }
 
 Distillation::Distillation(StudentTeacher model, const DistillationConfig& config, int num_steps,
-                           int num_envs, std::string student_group, std::string teacher_group)
+                           int num_envs, ObservationSets sets)
     : model_(std::move(model)),
       config_(config),
-      student_group_(std::move(student_group)),
-      teacher_group_(std::move(teacher_group)),
+      sets_(std::move(sets)),
+      student_group_(SetGroup(sets_, "student", "distillation")),
+      teacher_group_(SetGroup(sets_, "teacher", "distillation")),
       storage_(RolloutStorage::Mode::kDistillation, num_steps, num_envs,
-               model_->student->spec.obs, model_->teacher->spec.obs,
-               model_->student->spec.actions) {
-  if (config_.loss == "feature" && !model_->projection)
+               {model_->student->spec.obs, 0, model_->student->spec.actions,
+                config.loss == BcLoss::kFeature
+                    ? model_->teacher->HiddenWidth(model_->teacher_feature_layer)
+                    : 0}) {
+  if (config_.loss == BcLoss::kFeature && !model_->projection)
     throw ConfigError("distillation.loss: 'feature' needs the model built with a projection");
   optimizer_ = MakeOptimizer(config_.optimizer, model_->StudentParameters(), config_.learning_rate);
-  if (config_.loss == "feature")
-    teacher_features_ = torch::zeros(
-        {num_steps, num_envs, model_->teacher->HiddenWidth(model_->teacher_feature_layer)});
 }
 
 double Distillation::ActionStd() const { return model_->student->Std().mean().item<double>(); }
@@ -77,10 +85,10 @@ torch::Tensor Distillation::Act(const ObsMap& obs) {
     rollout_start_memory_ = model_->student->memory->State();
   // the teacher labels every visited state (and its hidden layer, for feature matching)
   torch::Tensor teacher_actions;
-  if (teacher_features_.defined()) {
+  if (storage_.teacher_features.defined()) {
     auto [features, mean] =
         model_->teacher->ForwardWithHidden(teacher_obs, model_->teacher_feature_layer);
-    teacher_features_[storage_.Step()].copy_(features);
+    transition_.teacher_features = features;
     teacher_actions = mean;
   } else {
     teacher_actions = model_->TeacherAct(teacher_obs);
@@ -95,9 +103,8 @@ torch::Tensor Distillation::Act(const ObsMap& obs) {
     acting = use_teacher * teacher_actions + (1 - use_teacher) * actions;
   }
   transition_.observations = student_obs.clone();
-  transition_.critic_observations = teacher_obs.clone();
   transition_.actions = actions;
-  transition_.privileged_actions = teacher_actions;
+  transition_.teacher_actions = teacher_actions;
   return acting;
 }
 
@@ -134,15 +141,15 @@ Stats Distillation::Update() {
     if (student->memory) student->memory->SetState(rollout_start_memory_);
     for (int t = 0; t < steps; ++t) {
       DistillationLossInput in;
-      if (config_.loss == "feature") {
+      if (config_.loss == BcLoss::kFeature) {
         std::tie(in.student_features, in.student_mean) =
             student->ForwardWithHidden(storage_.observations[t], model_->student_feature_layer);
-        in.teacher_features = teacher_features_[t];
+        in.teacher_features = storage_.teacher_features[t];
       } else {
         in.student_mean = student->forward(storage_.observations[t]);
       }
       in.student_std = student->Std();
-      in.teacher_mean = storage_.privileged_actions[t];
+      in.teacher_mean = storage_.teacher_actions[t];
       in.teacher_std = teacher_std;
       const auto l = DistillationLoss(config_, in, model_->projection);
       loss_sum += l.item<double>();
@@ -151,7 +158,8 @@ Stats Distillation::Update() {
       student->Reset(storage_.dones[t]);
     }
   }
-  loss = torch::Tensor();  // a remainder shorter than gradient_length is dropped
+  // the transitions after the last full `gradient_length` are learned from too
+  if (loss.defined()) step();
   // student normalizer statistics move after the update (as in PPO)
   student->normalizer->Update(storage_.observations);
   if (student->memory) student->memory->SetState(rollout_end_memory);

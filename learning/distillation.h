@@ -5,7 +5,7 @@
 #include <string>
 
 #include "learning/algorithm.h"
-#include "learning/configs.h"
+#include "learning/learning_config.h"
 #include "learning/rollout_storage.h"
 #include "learning/student_teacher.h"
 
@@ -23,20 +23,23 @@ struct DistillationLossInput {
 torch::Tensor DistillationLoss(const DistillationConfig& config, const DistillationLossInput& in,
                                torch::nn::Linear projection);
 
-// DAgger-style distillation: the student acts (with its exploration noise) in the env, the
-// frozen teacher labels every visited state; the student learns to match the labels with
-// losses summed over `gradient_length` transitions per optimizer step (truncated BPTT for a
-// recurrent student). Storage is cleared every iteration.
+// DAgger-style distillation on the `student` and `teacher` observation sets: the student acts
+// (with its exploration noise) in the env, the frozen teacher labels every visited state; the
+// student learns to match the labels with losses summed over `gradient_length` transitions
+// per optimizer step (truncated BPTT for a recurrent student); a shorter remainder at the end
+// of an update gets its own step. Storage is cleared every iteration.
 class Distillation : public Algorithm {
  public:
   Distillation(StudentTeacher model, const DistillationConfig& config, int num_steps,
-               int num_envs, std::string student_group, std::string teacher_group);
+               int num_envs, ObservationSets sets);
 
   torch::Tensor Act(const ObsMap& obs) override;
   void ProcessStep(const EnvStep& step) override;
   void ComputeReturns(const ObsMap&) override {}
   Stats Update() override;
-  std::vector<std::string> Groups() const override { return {student_group_, teacher_group_}; }
+  std::string Kind() const override { return "distillation"; }
+  std::string DescribeModel() const override { return DescribeStudentTeacher(model_); }
+  const ObservationSets& Sets() const override { return sets_; }
 
   void Save(torch::serialize::OutputArchive* archive) override;
   void Load(torch::serialize::InputArchive* archive) override;
@@ -52,10 +55,10 @@ class Distillation : public Algorithm {
 
   StudentTeacher model_;
   DistillationConfig config_;
-  std::string student_group_, teacher_group_;
+  ObservationSets sets_;
+  std::string student_group_, teacher_group_;  // resolved once from the sets
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   RolloutStorage storage_;
-  torch::Tensor teacher_features_;  // [T, N, Ft] labels for the feature loss
   Transition transition_;
   std::pair<torch::Tensor, torch::Tensor> rollout_start_memory_;  // student state at step 0
   int updates_ = 0, optimizer_steps_ = 0;

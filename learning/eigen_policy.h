@@ -3,14 +3,16 @@
 
 // A header-only runtime for policies written by `tutor export`: Eigen and the standard
 // library only, no LibTorch, so a robot links just this file. It reproduces the exported
-// network exactly: observation normalizer -> optional LSTM/GRU step (explicit state) -> MLP.
+// network exactly: observation normalizer -> optional LSTM/GRU step (explicit state) -> MLP,
+// and the env's action clip.
 //
 // File format (text, every number printed to round-trip float32):
-//   tutor-policy 1
+//   tutor-policy 2
 //   group <name> <width>                      the observation group it reads
 //   term <name> <offset> <width> <scale> <noise>     (repeated: the group's layout)
 //   joint <name> <default_pos> <kp> <kd> <torque_limit>   (repeated: action order)
 //   action_scale <s>
+//   action_clip <c>                            actions are clamped to [-c, c] (version 2)
 //   control_dt <s>
 //   activation <name>
 //   normalizer <enabled 0|1> <epsilon>
@@ -18,11 +20,14 @@
 //   layers <n>                                 number of Linear layers
 //   tensor <name> <rows> <cols>  then rows*cols numbers, row-major
 //   end
+// Version 1 files (no action_clip) still load, unclipped.
 
 #include <Eigen/Dense>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -53,9 +58,10 @@ class EigenPolicy {
     EigenPolicy p;
     std::string key;
     int version = 0;
-    if (!(in >> key >> version) || key != "tutor-policy" || version != 1)
-      throw std::runtime_error(path + ": not a tutor-policy version 1 file");
+    if (!(in >> key >> version) || key != "tutor-policy" || version < 1 || version > 2)
+      throw std::runtime_error(path + ": not a tutor-policy file of version 1 or 2");
     std::map<std::string, Matrix> tensors;
+    std::string activation = "elu", memory = "none";
     int num_layers = 0;
     while (in >> key) {
       if (key == "end") break;
@@ -71,16 +77,20 @@ class EigenPolicy {
         p.joints_.push_back(j);
       } else if (key == "action_scale") {
         in >> p.action_scale_;
+      } else if (key == "action_clip") {
+        std::string clip;  // a number, or "inf" for an unclipped env
+        in >> clip;
+        p.action_clip_ = std::strtof(clip.c_str(), nullptr);
       } else if (key == "control_dt") {
         in >> p.control_dt_;
       } else if (key == "activation") {
-        in >> p.activation_;
+        in >> activation;
       } else if (key == "normalizer") {
         int enabled;
         in >> enabled >> p.epsilon_;
         p.normalize_ = enabled != 0;
       } else if (key == "memory") {
-        in >> p.memory_ >> p.memory_size_ >> p.memory_layers_;
+        in >> memory >> p.memory_size_ >> p.memory_layers_;
       } else if (key == "layers") {
         in >> num_layers;
       } else if (key == "tensor") {
@@ -97,37 +107,66 @@ class EigenPolicy {
       if (!in) throw std::runtime_error(path + ": truncated or malformed at '" + key + "'");
     }
     if (key != "end") throw std::runtime_error(path + ": truncated (no 'end')");
-    auto take = [&](const std::string& name) {
+    p.activation_ = ParseActivation(activation, path);
+    if (memory == "none") p.memory_ = kNoMemory;
+    else if (memory == "lstm") p.memory_ = kLstm;
+    else if (memory == "gru") p.memory_ = kGru;
+    else throw std::runtime_error(path + ": unknown memory '" + memory + "'");
+    if (p.memory_ == kNoMemory) p.memory_size_ = p.memory_layers_ = 0;
+
+    // every tensor with the shape the header implies, named when it is absent or off
+    auto take = [&](const std::string& name, Eigen::Index rows, Eigen::Index cols) {
       auto it = tensors.find(name);
       if (it == tensors.end()) throw std::runtime_error(path + ": missing tensor " + name);
-      return it->second;
+      if (it->second.rows() != rows || it->second.cols() != cols)
+        throw std::runtime_error(path + ": tensor " + name + " is " +
+                                 std::to_string(it->second.rows()) + "x" +
+                                 std::to_string(it->second.cols()) + ", expected " +
+                                 std::to_string(rows) + "x" + std::to_string(cols));
+      Matrix m = it->second;
+      tensors.erase(it);
+      return m;
     };
-    p.mean_ = take("normalizer.mean").row(0).transpose();
-    p.std_ = take("normalizer.var").row(0).transpose().array().sqrt();
-    for (int l = 0; l < num_layers; ++l) {
-      p.weights_.push_back(take("mlp." + std::to_string(l) + ".weight"));
-      p.biases_.push_back(take("mlp." + std::to_string(l) + ".bias").row(0).transpose());
-    }
-    for (int l = 0; p.memory_ != "none" && l < p.memory_layers_; ++l) {
+    const Eigen::Index obs = p.obs_dim_, actions = static_cast<Eigen::Index>(p.joints_.size());
+    p.mean_ = take("normalizer.mean", 1, obs).row(0).transpose();
+    p.std_ = take("normalizer.var", 1, obs).row(0).transpose().array().sqrt();
+    const int gates = p.memory_ == kLstm ? 4 : 3;
+    Eigen::Index width = obs;
+    for (int l = 0; l < p.memory_layers_; ++l) {
       const std::string s = std::to_string(l);
-      p.w_ih_.push_back(take("memory.weight_ih_l" + s));
-      p.w_hh_.push_back(take("memory.weight_hh_l" + s));
-      p.b_ih_.push_back(take("memory.bias_ih_l" + s).row(0).transpose());
-      p.b_hh_.push_back(take("memory.bias_hh_l" + s).row(0).transpose());
+      const Eigen::Index h = p.memory_size_;
+      p.w_ih_.push_back(take("memory.weight_ih_l" + s, gates * h, width));
+      p.w_hh_.push_back(take("memory.weight_hh_l" + s, gates * h, h));
+      p.b_ih_.push_back(take("memory.bias_ih_l" + s, 1, gates * h).row(0).transpose());
+      p.b_hh_.push_back(take("memory.bias_hh_l" + s, 1, gates * h).row(0).transpose());
+      width = h;
     }
-    if (p.mean_.size() != p.obs_dim_) throw std::runtime_error(path + ": normalizer width mismatch");
+    if (num_layers < 1) throw std::runtime_error(path + ": expected at least one layer");
+    for (int l = 0; l < num_layers; ++l) {
+      const std::string name = "mlp." + std::to_string(l) + ".weight";
+      auto it = tensors.find(name);
+      // hidden widths come from the file; the last layer must give one action per joint
+      const Eigen::Index rows =
+          l + 1 == num_layers ? actions : (it == tensors.end() ? 0 : it->second.rows());
+      p.weights_.push_back(take(name, rows, width));
+      p.biases_.push_back(take("mlp." + std::to_string(l) + ".bias", 1, rows).row(0).transpose());
+      width = rows;
+    }
+    if (!tensors.empty())
+      throw std::runtime_error(path + ": unexpected tensor " + tensors.begin()->first);
     p.Reset();
     return p;
   }
 
-  // one control step: observation (the group's layout) -> action (before action_scale)
+  // one control step: observation (the group's layout) -> action (before action_scale),
+  // clamped to ±action_clip as the env clamps it; feed this action back as `last_action`
   const Vector& Act(const Vector& obs) {
     if (obs.size() != obs_dim_)
       throw std::runtime_error("EigenPolicy::Act: expected " + std::to_string(obs_dim_) +
                                " observations, got " + std::to_string(obs.size()));
     x_ = normalize_ ? Vector((obs - mean_).array() / (std_.array() + epsilon_)) : obs;
     for (size_t l = 0; l < w_ih_.size(); ++l) {
-      if (memory_ == "lstm") LstmStep(l);
+      if (memory_ == kLstm) LstmStep(l);
       else GruStep(l);
       x_ = h_[l];
     }
@@ -137,6 +176,7 @@ class EigenPolicy {
       if (l + 1 < weights_.size()) Activate(&y_);
       x_.swap(y_);
     }
+    x_ = x_.cwiseMax(-action_clip_).cwiseMin(action_clip_);
     return x_;
   }
 
@@ -155,25 +195,41 @@ class EigenPolicy {
   const std::vector<ObsTerm>& terms() const { return terms_; }
   const std::vector<Joint>& joints() const { return joints_; }
   float action_scale() const { return action_scale_; }
+  float action_clip() const { return action_clip_; }
   float control_dt() const { return control_dt_; }
-  bool recurrent() const { return memory_ != "none"; }
+  bool recurrent() const { return memory_ != kNoMemory; }
 
  private:
+  enum Activation { kElu, kRelu, kSelu, kTanh, kSigmoid, kLeakyRelu, kGelu, kSilu };
+  enum MemoryKind { kNoMemory, kLstm, kGru };
+
+  static Activation ParseActivation(const std::string& name, const std::string& path) {
+    static const std::pair<const char*, Activation> kNames[] = {
+        {"elu", kElu},         {"relu", kRelu},      {"selu", kSelu}, {"tanh", kTanh},
+        {"sigmoid", kSigmoid}, {"leaky_relu", kLeakyRelu}, {"gelu", kGelu}, {"silu", kSilu}};
+    for (const auto& [n, a] : kNames)
+      if (name == n) return a;
+    throw std::runtime_error(path + ": unknown activation '" + name + "'");
+  }
+
   static float Sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
 
   void Activate(Vector* v) const {
     auto a = v->array();
-    if (activation_ == "elu") a = (a > 0).select(a, a.exp() - 1.0f);
-    else if (activation_ == "relu") a = a.max(0.0f);
-    else if (activation_ == "selu")
-      a = 1.0507009873554805f * (a > 0).select(a, 1.6732632423543772f * (a.exp() - 1.0f));
-    else if (activation_ == "tanh") a = a.tanh();
-    else if (activation_ == "sigmoid") a = 1.0f / (1.0f + (-a).exp());
-    else if (activation_ == "leaky_relu") a = (a > 0).select(a, 0.01f * a);
-    else if (activation_ == "gelu")
-      a = a.unaryExpr([](float u) { return 0.5f * u * (1.0f + std::erf(u * 0.70710678f)); });
-    else if (activation_ == "silu") a = a / (1.0f + (-a).exp());
-    else throw std::runtime_error("EigenPolicy: unknown activation " + activation_);
+    switch (activation_) {
+      case kElu: a = (a > 0).select(a, a.exp() - 1.0f); break;
+      case kRelu: a = a.max(0.0f); break;
+      case kSelu:
+        a = 1.0507009873554805f * (a > 0).select(a, 1.6732632423543772f * (a.exp() - 1.0f));
+        break;
+      case kTanh: a = a.tanh(); break;
+      case kSigmoid: a = 1.0f / (1.0f + (-a).exp()); break;
+      case kLeakyRelu: a = (a > 0).select(a, 0.01f * a); break;
+      case kGelu:
+        a = a.unaryExpr([](float u) { return 0.5f * u * (1.0f + std::erf(u * 0.70710678f)); });
+        break;
+      case kSilu: a = a / (1.0f + (-a).exp()); break;
+    }
   }
 
   // PyTorch LSTM: gates (i, f, g, o) = W_ih x + b_ih + W_hh h + b_hh
@@ -200,11 +256,14 @@ class EigenPolicy {
     }
   }
 
-  std::string group_, activation_ = "elu", memory_ = "none";
+  std::string group_;
+  Activation activation_ = kElu;
+  MemoryKind memory_ = kNoMemory;
   Eigen::Index obs_dim_ = 0;
   std::vector<ObsTerm> terms_;
   std::vector<Joint> joints_;
   float action_scale_ = 1, control_dt_ = 0.02f, epsilon_ = 1e-2f;
+  float action_clip_ = std::numeric_limits<float>::infinity();
   bool normalize_ = true;
   int memory_size_ = 0, memory_layers_ = 0;
   Vector mean_, std_;

@@ -3,7 +3,8 @@
 #include <cstdio>
 #include <fstream>
 
-#include "envs/error.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
 
 namespace tutor {
 namespace {
@@ -28,12 +29,12 @@ void ExportPolicy(PolicyNet net, const EnvLayout& layout, const std::string& gro
     throw CheckpointError(path + ": the policy reads " + std::to_string(net->spec.obs) +
                           " observations but group '" + group_name + "' has " +
                           std::to_string(group.width));
-  const std::string temp = path + ".tmp";
-  {
+  const PolicyConfig& c = net->spec.config;
+  WriteAtomically(path, "export", [&](const std::string& temp) {
     std::ofstream out(temp);
-    if (!out) throw CheckpointError(path + ": cannot write the export");
+    if (!out) throw Error("cannot open " + temp);
     out.precision(9);
-    out << "tutor-policy 1\n";
+    out << "tutor-policy 2\n";
     out << "group " << group.name << " " << group.width << "\n";
     for (const auto& t : group.terms)
       out << "term " << t.name << " " << t.offset << " " << t.width << " " << t.scale << " "
@@ -42,13 +43,14 @@ void ExportPolicy(PolicyNet net, const EnvLayout& layout, const std::string& gro
       out << "joint " << layout.joint_names[j] << " " << layout.default_pose[j] << " "
           << layout.kp[j] << " " << layout.kd[j] << " " << layout.torque_limits[j] << "\n";
     out << "action_scale " << layout.action_scale << "\n";
+    out << "action_clip " << layout.action_clip << "\n";
     out << "control_dt " << layout.control_dt << "\n";
-    out << "activation " << net->spec.activation << "\n";
+    out << "activation " << ChoiceName(Activations(), c.activation) << "\n";
     out << "normalizer " << (net->normalizer->enabled ? 1 : 0) << " " << net->normalizer->epsilon
         << "\n";
-    out << "memory " << net->spec.memory << " " << net->spec.memory_size << " "
-        << net->spec.memory_layers << "\n";
-    out << "layers " << net->spec.hidden.size() + 1 << "\n";
+    out << "memory " << ChoiceName(MemoryTypes(), c.memory) << " " << c.memory_size << " "
+        << c.memory_layers << "\n";
+    out << "layers " << c.hidden.size() + 1 << "\n";
     WriteTensor(out, "normalizer.mean", net->normalizer->mean);
     WriteTensor(out, "normalizer.var", net->normalizer->var);
     if (net->memory) {
@@ -67,12 +69,9 @@ void ExportPolicy(PolicyNet net, const EnvLayout& layout, const std::string& gro
       }
     }
     out << "end\n";
-    if (!out) throw CheckpointError(path + ": write failed");
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    throw CheckpointError(path + ": cannot move the export into place");
-  }
+    out.close();
+    if (!out) throw Error("write failed");
+  });
 }
 
 }  // namespace tutor

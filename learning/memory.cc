@@ -1,17 +1,17 @@
 #include "learning/memory.h"
 
-#include "envs/error.h"
+#include "core/error.h"
 
 namespace tutor {
 
-MemoryImpl::MemoryImpl(const std::string& type_, int input, int size_, int layers_)
+MemoryImpl::MemoryImpl(MemoryType type_, int input, int size_, int layers_)
     : type(type_), size(size_), layers(layers_) {
-  if (type == "lstm")
+  if (type == MemoryType::kLstm)
     lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(input, size).num_layers(layers)));
-  else if (type == "gru")
+  else if (type == MemoryType::kGru)
     gru = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(input, size).num_layers(layers)));
   else
-    throw ConfigError("memory: expected 'lstm' or 'gru', got '" + type + "'");
+    throw ConfigError("memory: a Memory module needs lstm or gru");
 }
 
 torch::Tensor MemoryImpl::forward(const torch::Tensor& x) {

@@ -5,12 +5,14 @@
 
 #include <string>
 
+#include "learning/learning_config.h"
+
 namespace tutor {
 
 // An LSTM or GRU over one time step at a time, keeping each env's hidden state between calls.
 // Reset(mask) zeroes the state of the envs whose episode just ended.
 struct MemoryImpl : torch::nn::Module {
-  MemoryImpl(const std::string& type, int input, int size, int layers);
+  MemoryImpl(MemoryType type, int input, int size, int layers);  // kLstm or kGru
 
   // x: [B, input] -> [B, size]; advances the stored state (B must match it, else it restarts)
   torch::Tensor forward(const torch::Tensor& x);
@@ -21,7 +23,7 @@ struct MemoryImpl : torch::nn::Module {
   std::pair<torch::Tensor, torch::Tensor> State() const { return {h_, c_}; }
   void SetState(const std::pair<torch::Tensor, torch::Tensor>& state);
 
-  std::string type;
+  MemoryType type;
   int size, layers;
   torch::nn::LSTM lstm{nullptr};
   torch::nn::GRU gru{nullptr};

@@ -1,31 +1,21 @@
 #include "learning/mlp.h"
 
-#include "envs/error.h"
+#include "core/error.h"
 
 namespace tutor {
 
-namespace {
-const char* kActivations = "elu, relu, selu, tanh, sigmoid, leaky_relu, gelu, silu";
-}  // namespace
-
-void CheckActivation(const std::string& name) {
-  static const std::vector<std::string> known = {"elu",     "relu",       "selu", "tanh",
-                                                 "sigmoid", "leaky_relu", "gelu", "silu"};
-  for (const auto& k : known)
-    if (k == name) return;
-  throw ConfigError("unknown activation '" + name + "' (known: " + kActivations + ")");
-}
-
-torch::nn::AnyModule MakeActivation(const std::string& name) {
-  CheckActivation(name);
-  if (name == "elu") return torch::nn::AnyModule(torch::nn::ELU());
-  if (name == "relu") return torch::nn::AnyModule(torch::nn::ReLU());
-  if (name == "selu") return torch::nn::AnyModule(torch::nn::SELU());
-  if (name == "tanh") return torch::nn::AnyModule(torch::nn::Tanh());
-  if (name == "sigmoid") return torch::nn::AnyModule(torch::nn::Sigmoid());
-  if (name == "leaky_relu") return torch::nn::AnyModule(torch::nn::LeakyReLU());
-  if (name == "gelu") return torch::nn::AnyModule(torch::nn::GELU());
-  return torch::nn::AnyModule(torch::nn::SiLU());
+torch::nn::AnyModule MakeActivation(Activation activation) {
+  switch (activation) {
+    case Activation::kElu: return torch::nn::AnyModule(torch::nn::ELU());
+    case Activation::kRelu: return torch::nn::AnyModule(torch::nn::ReLU());
+    case Activation::kSelu: return torch::nn::AnyModule(torch::nn::SELU());
+    case Activation::kTanh: return torch::nn::AnyModule(torch::nn::Tanh());
+    case Activation::kSigmoid: return torch::nn::AnyModule(torch::nn::Sigmoid());
+    case Activation::kLeakyRelu: return torch::nn::AnyModule(torch::nn::LeakyReLU());
+    case Activation::kGelu: return torch::nn::AnyModule(torch::nn::GELU());
+    case Activation::kSilu: return torch::nn::AnyModule(torch::nn::SiLU());
+  }
+  throw Error("unreachable activation");
 }
 
 MlpImpl::MlpImpl(const MlpSpec& s) : spec(s) {

@@ -3,8 +3,10 @@
 
 #include <torch/torch.h>
 
-#include <string>
+#include <utility>
 #include <vector>
+
+#include "learning/learning_config.h"
 
 namespace tutor {
 
@@ -13,12 +15,11 @@ struct MlpSpec {
   int input = 0;
   std::vector<int> hidden;
   int output = 0;
-  std::string activation = "elu";  // elu, relu, selu, tanh, sigmoid, leaky_relu, gelu, silu
+  Activation activation = Activation::kElu;
 };
 
-// a torch::nn activation module by name; ConfigError listing the known names otherwise
-torch::nn::AnyModule MakeActivation(const std::string& name);
-void CheckActivation(const std::string& name);
+// the torch::nn module of an activation
+torch::nn::AnyModule MakeActivation(Activation activation);
 
 // Linear layers with an activation between them (none after the last)
 struct MlpImpl : torch::nn::Module {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "envs/error.h"
+#include "core/error.h"
 
 namespace tutor {
 
@@ -41,16 +41,23 @@ PpoLoss ComputePpoLoss(const PpoConfig& config, const MiniBatch& batch,
 }
 
 Ppo::Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_envs,
-         std::string actor_group, std::string critic_group)
+         ObservationSets sets)
     : policy_(std::move(policy)),
       config_(config),
-      actor_group_(std::move(actor_group)),
-      critic_group_(std::move(critic_group)),
+      sets_(std::move(sets)),
+      actor_group_(SetGroup(sets_, "actor", "PPO")),
+      critic_group_(SetGroup(sets_, "critic", "PPO")),
       storage_(RolloutStorage::Mode::kRl, num_steps, num_envs,
-               static_cast<int>(policy_->actor->spec.input),
-               static_cast<int>(policy_->critic->spec.input),
-               static_cast<int>(policy_->actor->spec.output)),
+               {policy_->actor->spec.obs, policy_->critic->spec.obs,
+                policy_->actor->spec.actions, 0}),
       learning_rate_(config.learning_rate) {
+  const int64_t transitions = static_cast<int64_t>(num_steps) * num_envs;
+  if (config_.num_mini_batches < 1 || config_.num_mini_batches > transitions)
+    throw ConfigError("ppo.num_mini_batches: " + std::to_string(config_.num_mini_batches) +
+                      " mini-batches from " + std::to_string(transitions) +
+                      " transitions per rollout; expected 1 to " + std::to_string(transitions));
+  if (config_.min_learning_rate > config_.max_learning_rate)
+    throw ConfigError("ppo.min_learning_rate must not exceed ppo.max_learning_rate");
   optimizer_ = std::make_unique<torch::optim::Adam>(policy_->parameters(),
                                                     torch::optim::AdamOptions(learning_rate_));
 }
@@ -61,7 +68,15 @@ void Ppo::SetLearningRate(double lr) {
     static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
 }
 
-double Ppo::ActionStd() const { return policy_->Std().mean().item<double>(); }
+double Ppo::ActionStd() const { return policy_->actor->Std().mean().item<double>(); }
+
+bool Ppo::ParametersFinite() const {
+  for (const auto& p : policy_->parameters())
+    if (!torch::isfinite(p).all().item<bool>()) return false;
+  const auto& actor = policy_->actor;
+  return actor->spec.config.std_type == StdType::kLog ||
+         actor->std_param.min().item<double>() > 0.0;
+}
 
 torch::Tensor Ppo::Act(const ObsMap& obs) {
   torch::NoGradGuard no_grad;
@@ -129,7 +144,7 @@ Stats Ppo::Update() {
     const ActionDistribution dist = policy_->Distribution(batch.observations);
     const auto values = policy_->Evaluate(batch.critic_observations);
     // adaptive learning rate from KL(old || new)
-    if (config_.schedule == "adaptive") {
+    if (config_.schedule == Schedule::kAdaptive) {
       torch::NoGradGuard no_grad;
       const double kl =
           GaussianKl(batch.action_mean, batch.action_std, dist.mean, dist.std).item<double>();
@@ -148,16 +163,17 @@ Stats Ppo::Update() {
     loss.total.backward();
     torch::nn::utils::clip_grad_norm_(policy_->parameters(), config_.max_grad_norm);
     optimizer_->step();
+    // an update that leaves a parameter non-finite (or a scalar std <= 0, which has no
+    // Normal distribution) is rolled back below instead of poisoning the next mini-batch
+    if (!ParametersFinite()) {
+      diverged = true;
+      return;
+    }
     surrogate += loss.surrogate.item<double>();
     value += loss.value.item<double>();
     entropy += loss.entropy.item<double>();
     ++count;
   });
-  const auto std = policy_->std_param;
-  if (!diverged && !torch::isfinite(std).all().item<bool>()) diverged = true;
-  if (!diverged)
-    for (const auto& p : policy_->parameters())
-      if (!torch::isfinite(p).all().item<bool>()) diverged = true;
   if (!diverged) {
     // Normalizer statistics move only here, after the policy update and from the rollout just
     // learned from: within an iteration, acting and learning see the same normalization, so
@@ -179,7 +195,7 @@ Stats Ppo::Update() {
   stats["value_loss"] = value / count;
   stats["surrogate_loss"] = surrogate / count;
   stats["entropy"] = entropy / count;
-  if (config_.schedule == "adaptive") stats["kl"] = kl_sum / count;
+  if (config_.schedule == Schedule::kAdaptive) stats["kl"] = kl_sum / count;
   return stats;
 }
 

@@ -10,7 +10,6 @@
 
 namespace tutor {
 
-
 // the loss of one mini-batch, term by term
 struct PpoLoss {
   torch::Tensor surrogate;  // clipped surrogate (to minimise)
@@ -26,16 +25,21 @@ PpoLoss ComputePpoLoss(const PpoConfig& config, const MiniBatch& batch,
 torch::Tensor GaussianKl(const torch::Tensor& old_mean, const torch::Tensor& old_std,
                          const torch::Tensor& mean, const torch::Tensor& std);
 
+// PPO on the `actor` and `critic` observation sets (each an env group).
 class Ppo : public Algorithm {
  public:
+  // ConfigError when the sets lack a role or the rollout has fewer transitions than
+  // mini-batches
   Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_envs,
-      std::string actor_group, std::string critic_group);
+      ObservationSets sets);
 
   torch::Tensor Act(const ObsMap& obs) override;
   void ProcessStep(const EnvStep& step) override;
   void ComputeReturns(const ObsMap& last_obs) override;
   Stats Update() override;
-  std::vector<std::string> Groups() const override { return {actor_group_, critic_group_}; }
+  std::string Kind() const override { return "ppo"; }
+  std::string DescribeModel() const override { return DescribeActorCritic(policy_); }
+  const ObservationSets& Sets() const override { return sets_; }
 
   void Save(torch::serialize::OutputArchive* archive) override;
   void Load(torch::serialize::InputArchive* archive) override;
@@ -48,10 +52,12 @@ class Ppo : public Algorithm {
 
  private:
   void SetLearningRate(double lr);
+  bool ParametersFinite() const;  // and, for std_type scalar, a positive std
 
   ActorCritic policy_;
   PpoConfig config_;
-  std::string actor_group_, critic_group_;
+  ObservationSets sets_;
+  std::string actor_group_, critic_group_;  // resolved once from the sets
   std::unique_ptr<torch::optim::Adam> optimizer_;
   RolloutStorage storage_;
   Transition transition_;

@@ -1,25 +1,25 @@
 #include "learning/rollout_storage.h"
 
-#include "envs/error.h"
+#include "core/error.h"
 
 namespace tutor {
 
-RolloutStorage::RolloutStorage(Mode mode_, int num_steps, int num_envs, int obs_dim,
-                               int critic_obs_dim, int num_actions)
+RolloutStorage::RolloutStorage(Mode mode_, int num_steps, int num_envs, const Dims& dims)
     : mode(mode_), num_steps_(num_steps), num_envs_(num_envs) {
   const int64_t t = num_steps, n = num_envs;
-  observations = torch::zeros({t, n, obs_dim});
-  critic_observations = torch::zeros({t, n, critic_obs_dim});
-  actions = torch::zeros({t, n, num_actions});
+  observations = torch::zeros({t, n, dims.observations});
+  actions = torch::zeros({t, n, dims.actions});
   dones = torch::zeros({t, n, 1});
   rewards = torch::zeros({t, n, 1});
   if (mode == Mode::kDistillation) {
-    privileged_actions = torch::zeros({t, n, num_actions});
+    teacher_actions = torch::zeros({t, n, dims.actions});
+    if (dims.teacher_features > 0) teacher_features = torch::zeros({t, n, dims.teacher_features});
   } else {
+    critic_observations = torch::zeros({t, n, dims.critic_observations});
     values = torch::zeros({t, n, 1});
     log_probs = torch::zeros({t, n, 1});
-    action_mean = torch::zeros({t, n, num_actions});
-    action_std = torch::zeros({t, n, num_actions});
+    action_mean = torch::zeros({t, n, dims.actions});
+    action_std = torch::zeros({t, n, dims.actions});
     returns = torch::zeros({t, n, 1});
     advantages = torch::zeros({t, n, 1});
   }
@@ -28,13 +28,14 @@ RolloutStorage::RolloutStorage(Mode mode_, int num_steps, int num_envs, int obs_
 void RolloutStorage::Add(const Transition& tr) {
   if (step_ >= num_steps_) throw Error("RolloutStorage: buffer full; Clear() it first");
   observations[step_].copy_(tr.observations);
-  critic_observations[step_].copy_(tr.critic_observations);
   actions[step_].copy_(tr.actions);
   dones[step_].copy_(tr.dones);
   if (tr.rewards.defined()) rewards[step_].copy_(tr.rewards);
   if (mode == Mode::kDistillation) {
-    privileged_actions[step_].copy_(tr.privileged_actions);
+    teacher_actions[step_].copy_(tr.teacher_actions);
+    if (teacher_features.defined()) teacher_features[step_].copy_(tr.teacher_features);
   } else {
+    critic_observations[step_].copy_(tr.critic_observations);
     values[step_].copy_(tr.values);
     log_probs[step_].copy_(tr.log_probs);
     action_mean[step_].copy_(tr.action_mean);
@@ -63,6 +64,10 @@ void RolloutStorage::ComputeReturns(const torch::Tensor& last_values, double gam
 void RolloutStorage::ForEachMiniBatch(int num_mini_batches, int epochs,
                                       const std::function<void(const MiniBatch&)>& fn) const {
   const int64_t total = static_cast<int64_t>(num_steps_) * num_envs_;
+  if (num_mini_batches < 1 || num_mini_batches > total)
+    throw ConfigError("ppo.num_mini_batches: " + std::to_string(num_mini_batches) +
+                      " mini-batches from " + std::to_string(total) +
+                      " transitions; expected 1 to " + std::to_string(total));
   const int64_t size = total / num_mini_batches;
   auto flat = [total](const torch::Tensor& x) { return x.reshape({total, x.size(-1)}); };
   const auto obs = flat(observations), critic = flat(critic_observations), act = flat(actions);
@@ -72,11 +77,9 @@ void RolloutStorage::ForEachMiniBatch(int num_mini_batches, int epochs,
     const auto order = torch::randperm(total, torch::kLong);
     for (int b = 0; b < num_mini_batches; ++b) {
       const auto idx = order.slice(0, b * size, (b + 1) * size);
-      fn({obs.index_select(0, idx), critic.index_select(0, idx),
-                         act.index_select(0, idx), val.index_select(0, idx),
-                         adv.index_select(0, idx), ret.index_select(0, idx),
-                         logp.index_select(0, idx), mu.index_select(0, idx),
-                         sigma.index_select(0, idx)});
+      fn({obs.index_select(0, idx), critic.index_select(0, idx), act.index_select(0, idx),
+          val.index_select(0, idx), adv.index_select(0, idx), ret.index_select(0, idx),
+          logp.index_select(0, idx), mu.index_select(0, idx), sigma.index_select(0, idx)});
     }
   }
 }

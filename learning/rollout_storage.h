@@ -8,21 +8,24 @@
 
 namespace tutor {
 
-// One transition as the algorithms record it. In "rl" mode: observations (actor set),
-// critic_observations, actions, rewards, dones, values, log_probs, action mean/std.
-// In "distillation" mode: observations (student set), critic_observations (teacher set),
-// actions (student), privileged_actions (teacher), dones.
+// One transition as the algorithms record it. Both modes: `observations` (the acting
+// network's set: actor or student), actions, rewards, dones. "rl" mode adds the critic's
+// observations, values, log-probabilities and the action distribution; "distillation" mode
+// adds the teacher's labels (and its hidden features for feature matching).
 struct Transition {
-  torch::Tensor observations;         // [N, Da]
-  torch::Tensor critic_observations;  // [N, Dc]
+  torch::Tensor observations;         // [N, Do]
   torch::Tensor actions;              // [N, A]
-  torch::Tensor privileged_actions;   // [N, A]
   torch::Tensor rewards;              // [N, 1]
   torch::Tensor dones;                // [N, 1]
+  // rl
+  torch::Tensor critic_observations;  // [N, Dc]
   torch::Tensor values;               // [N, 1]
   torch::Tensor log_probs;            // [N, 1]
   torch::Tensor action_mean;          // [N, A]
   torch::Tensor action_std;           // [N, A]
+  // distillation
+  torch::Tensor teacher_actions;      // [N, A]
+  torch::Tensor teacher_features;     // [N, F] (feature loss only)
 };
 
 struct MiniBatch {
@@ -34,11 +37,16 @@ struct MiniBatch {
 class RolloutStorage {
  public:
   enum class Mode { kRl, kDistillation };
+  struct Dims {
+    int observations = 0;         // the acting network's set
+    int critic_observations = 0;  // rl
+    int actions = 0;
+    int teacher_features = 0;     // distillation with feature matching; 0: none
+  };
 
-  RolloutStorage(Mode mode, int num_steps, int num_envs, int obs_dim, int critic_obs_dim,
-                 int num_actions);
+  RolloutStorage(Mode mode, int num_steps, int num_envs, const Dims& dims);
 
-  void Add(const Transition& t);  // ConfigError-free: shapes are the caller's contract
+  void Add(const Transition& t);  // shapes are the caller's contract
   void Clear() { step_ = 0; }
   bool Full() const { return step_ == num_steps_; }
   int Step() const { return step_; }
@@ -47,24 +55,26 @@ class RolloutStorage {
   // are then normalized over the whole buffer when `normalize_advantages`
   void ComputeReturns(const torch::Tensor& last_values, double gamma, double lam,
                       bool normalize_advantages);
-  // shuffled mini-batches over all T*N samples, for `epochs` passes (rl mode)
+  // shuffled mini-batches over all T*N samples, for `epochs` passes (rl mode); ConfigError
+  // when there are fewer samples than mini-batches
   void ForEachMiniBatch(int num_mini_batches, int epochs,
                         const std::function<void(const MiniBatch&)>& fn) const;
 
   Mode mode;
   int num_steps_, num_envs_;
-  torch::Tensor observations;         // [T, N, Da]
-  torch::Tensor critic_observations;  // [T, N, Dc]
+  torch::Tensor observations;         // [T, N, Do]
   torch::Tensor actions;              // [T, N, A]
-  torch::Tensor privileged_actions;   // [T, N, A] (distillation)
   torch::Tensor rewards;              // [T, N, 1]
   torch::Tensor dones;                // [T, N, 1]
+  torch::Tensor critic_observations;  // [T, N, Dc] (rl)
   torch::Tensor values;               // [T, N, 1] (rl)
   torch::Tensor log_probs;            // [T, N, 1] (rl)
   torch::Tensor action_mean;          // [T, N, A] (rl)
   torch::Tensor action_std;           // [T, N, A] (rl)
   torch::Tensor returns;              // [T, N, 1] (rl)
   torch::Tensor advantages;           // [T, N, 1] (rl)
+  torch::Tensor teacher_actions;      // [T, N, A] (distillation)
+  torch::Tensor teacher_features;     // [T, N, F] (distillation, feature loss)
 
  private:
   int step_ = 0;

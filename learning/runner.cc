@@ -1,20 +1,14 @@
 #include "learning/runner.h"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 
-#include "envs/error.h"
+#include "core/clock.h"
+#include "core/error.h"
 
 namespace tutor {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 torch::Tensor Column(const float* data, int n) {
   return torch::from_blob(const_cast<float*>(data), {n, 1}, torch::kFloat32);
@@ -81,9 +75,22 @@ std::atomic<bool>& Runner::StopRequested() {
   return stop;
 }
 
-Runner::Runner(VecEnv* env, Algorithm* algorithm, const RunnerConfig& config, CheckpointMeta meta)
-    : env_(env), algorithm_(algorithm), config_(config), meta_(std::move(meta)) {
-  for (const auto& group : algorithm_->Groups()) env_->Layout().Group(group);  // fail loudly
+Runner::Runner(VecEnv* env, Algorithm* algorithm, const RunnerConfig& config,
+               std::string config_text)
+    : env_(env), algorithm_(algorithm), config_(config) {
+  // every set resolved against the env's groups once, here
+  for (const auto& [role, group] : algorithm_->Sets()) {
+    try {
+      env_->Layout().Group(group);
+    } catch (const ConfigError& e) {
+      throw ConfigError("runner.observation_sets." + role + ": " + e.what());
+    }
+  }
+  meta_.kind = algorithm_->Kind();
+  meta_.layout = env_->Layout().Serialize();
+  meta_.model = algorithm_->DescribeModel();
+  meta_.config = std::move(config_text);
+  meta_.sets = algorithm_->Sets();
 }
 
 void Runner::Learn(int last_iteration) {
@@ -93,7 +100,7 @@ void Runner::Learn(int last_iteration) {
   env_->Reset();
   ObsMap obs = ObservationViews(*env_, groups);
   while (iteration_ < last_iteration && !StopRequested()) {
-    const auto start = Clock::now();
+    const Stopwatch collect_clock;
     // collection: the policy acts, the env steps, the algorithm records
     {
       torch::InferenceMode inference_guard(false);
@@ -113,10 +120,10 @@ void Runner::Learn(int last_iteration) {
       }
       algorithm_->ComputeReturns(obs);
     }
-    const double collect_s = SecondsSince(start);
-    const auto learn_start = Clock::now();
+    const double collect_s = collect_clock.Seconds();
+    const Stopwatch learn_clock;
     const Stats stats = algorithm_->Update();
-    const double learn_s = SecondsSince(learn_start);
+    const double learn_s = learn_clock.Seconds();
     env_steps_ += static_cast<int64_t>(n) * config_.num_steps_per_env;
     wall_s_ += collect_s + learn_s;
     ++iteration_;
@@ -214,18 +221,25 @@ void Runner::Save(const std::string& path) {
   archive.write("env_steps", c10::IValue(static_cast<int64_t>(env_steps_)));
   archive.write("wall_s", torch::tensor(wall_s_, torch::kFloat64));
   archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
-  SaveAtomically(&archive, path);
+  SaveCheckpoint(&archive, path);
 }
 
 void Runner::Load(const std::string& path) {
   torch::serialize::InputArchive archive;
   const CheckpointMeta meta = OpenCheckpoint(path, &archive);
+  if (meta.format_version != kCheckpointFormatVersion)
+    throw CheckpointError(path + ": a format-" + std::to_string(meta.format_version) +
+                          " checkpoint of an earlier tutor: it evaluates, exports and teaches, "
+                          "but only format " + std::to_string(kCheckpointFormatVersion) +
+                          " resumes");
   if (meta.kind != meta_.kind)
     throw CheckpointError(path + ": a '" + meta.kind + "' checkpoint; this run is '" +
                           meta_.kind + "'");
   if (meta.model != meta_.model)
     throw CheckpointError(path + ": the stored architecture differs from the config's:\n" +
                           meta.model + "\nvs\n" + meta_.model);
+  if (meta.sets != meta_.sets)
+    throw CheckpointError(path + ": its observation sets differ from this run's");
   CheckLayoutMatches(EnvLayout::Parse(meta.layout), env_->Layout(), algorithm_->Groups(), path);
   try {
     torch::serialize::InputArchive algorithm;

@@ -10,7 +10,7 @@
 #include "envs/vec_env.h"
 #include "learning/algorithm.h"
 #include "learning/checkpoint.h"
-#include "learning/configs.h"
+#include "learning/learning_config.h"
 
 namespace tutor {
 
@@ -36,13 +36,18 @@ struct EpisodeWindow {
 // ComputeReturns, Update, log a console line and a metrics.csv row, checkpoint.
 class Runner {
  public:
-  Runner(VecEnv* env, Algorithm* algorithm, const RunnerConfig& config, CheckpointMeta meta);
+  // `config_text`: the resolved config, stored in every checkpoint; the rest of the meta
+  // (kind, architecture, observation sets, layout) comes from the algorithm and the env.
+  // ConfigError when a set names a group the env does not have.
+  Runner(VecEnv* env, Algorithm* algorithm, const RunnerConfig& config, std::string config_text);
 
   // runs until `last_iteration` (exclusive), or until StopRequested(); saves at the end
   void Learn(int last_iteration);
   void Save(const std::string& path);
-  // restores the algorithm (model, normalizers, optimizer, learning rate), iteration and RNG
+  // restores the algorithm (model, normalizers, optimizer, learning rate), iteration and RNG;
+  // CheckpointError when the checkpoint is of another kind, architecture, sets or layout
   void Load(const std::string& path);
+  const CheckpointMeta& meta() const { return meta_; }
   int iteration() const { return iteration_; }
   int64_t env_steps() const { return env_steps_; }
 

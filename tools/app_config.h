@@ -5,25 +5,18 @@
 #include <vector>
 
 #include "envs/env_config.h"
-#include "learning/configs.h"
+#include "learning/learning_config.h"
 
 namespace tutor {
 
-// A whole tutor config: the env plus the algorithm sections. Files are layered: `base:
-// other.yaml` is read first, then the file, then --set overrides; each layer writes only the
-// keys it names.
+// A whole tutor config: the env plus the learning sections, each read by its own layer; this
+// file only layers them. Files are layered: `base: other.yaml` is read first, then the file,
+// then --set overrides; each layer writes only the keys it names.
 struct AppConfig {
   std::string source;    // the file the user named
   std::string resolved;  // every layer merged, as YAML (saved beside checkpoints and inside them)
-  EnvConfig env;
-  ActorCriticConfig policy;
-  PpoConfig ppo;
-  RunnerConfig runner;
-  // distillation
-  std::string teacher;  // teacher checkpoint, resolved against the config's folder
-  StudentConfig student;
-  DistillationConfig distillation;
-  std::vector<DistillStage> stages;  // a progressive chain; empty: one stage
+  EnvConfig env;            // read by envs/ (ReadEnvConfig)
+  LearningConfig learning;  // read by learning/ (ReadLearningConfig)
 };
 
 AppConfig LoadAppConfig(const std::string& file, const std::vector<std::string>& overrides);

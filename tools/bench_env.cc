@@ -3,12 +3,12 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <vector>
 
-#include "envs/error.h"
+#include "core/clock.h"
+#include "core/error.h"
 #include "envs/quadruped_vec_env.h"
 #include "tools/app_config.h"
 #include "tools/cli.h"
@@ -17,21 +17,15 @@
 namespace tutor {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 // env steps/s of `steps` batched steps with zero actions (the robot stands on its PD loop)
 double TimeEnv(QuadrupedVecEnv* env, int steps, int threads) {
   env->SetNumThreads(threads);
   env->Reset();
   std::vector<float> actions(static_cast<size_t>(env->NumEnvs()) * env->NumActions(), 0.0f);
   for (int k = 0; k < 10; ++k) env->Step(actions.data());  // warm caches and contacts
-  const auto start = Clock::now();
+  const Stopwatch clock;
   for (int k = 0; k < steps; ++k) env->Step(actions.data());
-  return static_cast<double>(steps) * env->NumEnvs() / Seconds(start);
+  return static_cast<double>(steps) * env->NumEnvs() / clock.Seconds();
 }
 
 // physics steps/s of a bare loop over copies of the env's own mjData (same randomized model
@@ -39,8 +33,9 @@ double TimeEnv(QuadrupedVecEnv* env, int steps, int threads) {
 // generalized force, and nothing else: the difference to TimeEnv is the env's own overhead
 // (observations, rewards, resets, pushes), not a different simulation
 double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
-  const QuadrupedSpec& spec = env->Spec();
-  const RobotConfig& robot = spec.config.robot;
+  const QuadrupedModel& spec = env->Model();
+  const EnvLayout& layout = spec.layout;  // the env's control parameters
+  const int decimation = spec.config.robot.decimation;
   const int num_data = env->NumEnvs();
   env->Reset();
   std::vector<DataPtr> datas;
@@ -58,20 +53,21 @@ double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
         const mjModel* model = env->Env(i).model();
         const std::vector<double>& strength = env->Env(i).motor_strength();
         mjData* data = datas[i].get();
-        for (int s = 0; s < robot.decimation; ++s) {
+        for (int s = 0; s < decimation; ++s) {
           for (int j = 0; j < spec.num_joints; ++j)
-            data->qfrc_applied[spec.joint_dof[j]] = PdTorque(
-                robot.kp[j], robot.kd[j], robot.default_pose[j], data->qpos[spec.joint_qpos[j]],
-                data->qvel[spec.joint_dof[j]], robot.torque_limits[j], strength[j]);
+            data->qfrc_applied[spec.joint_dof[j]] =
+                PdTorque(layout.kp[j], layout.kd[j], layout.default_pose[j],
+                         data->qpos[spec.joint_qpos[j]], data->qvel[spec.joint_dof[j]],
+                         layout.torque_limits[j], strength[j]);
           mj_step(model, data);
         }
       }
     }
   };
   run(10);
-  const auto start = Clock::now();
+  const Stopwatch clock;
   run(policy_steps);
-  return static_cast<double>(policy_steps) * robot.decimation * num_data / Seconds(start);
+  return static_cast<double>(policy_steps) * decimation * num_data / clock.Seconds();
 }
 
 }  // namespace

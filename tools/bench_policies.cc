@@ -1,27 +1,26 @@
 // tutor bench policies: teacher vs students on identical seeds and commands, a robustness
 // sweep, size and latency (LibTorch and the Eigen runtime), JSON + markdown + plots.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "envs/error.h"
+#include "core/clock.h"
+#include "core/error.h"
 #include "learning/eigen_policy.h"
 #include "learning/export.h"
+#include "learning/policy_loading.h"
 #include "learning/runner.h"
+#include "learning/torch_threads.h"
 #include "tools/app_config.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/evaluation.h"
-#include "tools/policy_loader.h"
 
 namespace tutor {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 struct SweepPoint {
   std::string axis;  // friction, added_mass, push_velocity
@@ -31,7 +30,8 @@ struct SweepPoint {
 
 struct PolicyReport {
   std::string name, path, which;
-  LoadedEvalPolicy loaded;
+  LoadedPolicy loaded;
+  PolicyFn policy;  // its mean action
   EvalResult nominal;
   std::vector<SweepPoint> sweep;
   int64_t checkpoint_bytes = 0;
@@ -43,9 +43,9 @@ template <typename Fn>
 double MedianMicros(int runs, Fn fn) {
   std::vector<double> times(runs);
   for (int i = 0; i < runs; ++i) {
-    const auto t0 = Clock::now();
+    const Stopwatch clock;
     fn();
-    times[i] = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    times[i] = clock.Micros();
   }
   std::nth_element(times.begin(), times.begin() + runs / 2, times.end());
   return times[runs / 2];
@@ -68,7 +68,7 @@ std::string Json(const std::vector<PolicyReport>& reports, int episodes, int see
     o << "    {\n      \"name\": \"" << r.name << "\",\n      \"checkpoint\": \"" << r.path
       << "\",\n      \"policy\": \"" << r.loaded.name << "\",\n      \"group\": \""
       << r.loaded.group << "\",\n      \"recurrent\": " << (r.loaded.net->memory ? "true" : "false")
-      << ",\n      \"parameters\": " << r.loaded.parameters
+      << ",\n      \"parameters\": " << r.loaded.net->NumParameters()
       << ",\n      \"checkpoint_bytes\": " << r.checkpoint_bytes
       << ",\n      \"latency_us_libtorch\": " << r.torch_latency_us
       << ",\n      \"latency_us_eigen\": " << r.eigen_latency_us
@@ -97,7 +97,7 @@ std::string Markdown(const std::vector<PolicyReport>& reports, int episodes) {
                   "| %s | %s | %lld | %.0f | %.2f | %.0f | %.1f %% | %.3f | %.3f | %.3f | %.1f | "
                   "%.1f | %.2f | %.3g |\n",
                   r.name.c_str(), r.loaded.group.c_str(),
-                  static_cast<long long>(r.loaded.parameters), r.checkpoint_bytes / 1024.0,
+                  static_cast<long long>(r.loaded.net->NumParameters()), r.checkpoint_bytes / 1024.0,
                   e.mean_return, e.mean_length, 100 * e.fall_rate, e.vx_error, e.vy_error,
                   e.yaw_rate_error, e.power, r.torch_latency_us, r.eigen_latency_us,
                   r.batch_samples_per_s);
@@ -160,13 +160,14 @@ int RunBenchPolicies(int argc, char** argv, int first) {
       r.which = r.path.substr(colon + 1);
       r.path = r.path.substr(0, colon);
     }
-    r.loaded = LoadEvalPolicy(r.path, r.which);
+    r.loaded = LoadPolicy(r.path, r.which);
+    r.policy = MeanActionPolicy(r.loaded);
     r.checkpoint_bytes = static_cast<int64_t>(std::filesystem::file_size(r.path));
     reports.push_back(std::move(r));
   }
 
   // every policy in the env of the first one's stored config, same seed, same commands
-  const std::string reference = reports.front().loaded.config;
+  const std::string reference = reports.front().loaded.meta.config;
   auto make_env = [&](int n, std::vector<std::string> extra) {
     extra.push_back("env.num_envs=" + std::to_string(n));
     extra.push_back("env.seed=" + std::to_string(seed));
@@ -190,7 +191,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
     Progress(done, total, r.name + ": nominal");
     auto env = make_env(episodes, {});
     CheckLayoutMatches(r.loaded.layout, env->Layout(), {r.loaded.group}, r.path);
-    r.nominal = Evaluate(env.get(), r.loaded.policy, {r.loaded.group});
+    r.nominal = Evaluate(env.get(), r.policy, {r.loaded.group});
     ++done;
     for (const auto& axis : axes) {
       for (double v : axis.values) {
@@ -206,7 +207,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
                           value + "]");
         }
         auto sweep_env = make_env(sweep_episodes, extra);
-        const EvalResult e = Evaluate(sweep_env.get(), r.loaded.policy, {r.loaded.group});
+        const EvalResult e = Evaluate(sweep_env.get(), r.policy, {r.loaded.group});
         r.sweep.push_back({axis.name, v, e.mean_return, e.fall_rate});
         ++done;
       }
@@ -218,11 +219,11 @@ int RunBenchPolicies(int argc, char** argv, int first) {
     const int dim = r.loaded.net->spec.obs;
     const auto one = torch::randn({1, dim});
     const auto batch = torch::randn({4096, dim});
-    const int saved_threads = torch::get_num_threads();
-    torch::set_num_threads(1);
-    for (int i = 0; i < 200; ++i) r.loaded.net->forward(one);
-    r.torch_latency_us = MedianMicros(2000, [&] { r.loaded.net->forward(one); });
-    torch::set_num_threads(saved_threads);
+    {
+      const TorchThreadsGuard one_thread(1);
+      for (int i = 0; i < 200; ++i) r.loaded.net->forward(one);
+      r.torch_latency_us = MedianMicros(2000, [&] { r.loaded.net->forward(one); });
+    }
     const double batch_us = MedianMicros(20, [&] { r.loaded.net->forward(batch); });
     r.batch_samples_per_s = 4096 / (batch_us * 1e-6);
     const std::string exported = std::filesystem::temp_directory_path() / ("tutor_bench_" + r.name + ".txt");

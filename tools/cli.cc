@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "envs/error.h"
+#include "core/error.h"
 
 namespace tutor {
 

@@ -4,11 +4,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "envs/error.h"
+#include "core/error.h"
 #include "envs/quadruped_vec_env.h"
 #include "learning/distillation.h"
+#include "learning/policy_loading.h"
 #include "learning/runner.h"
-#include "learning/teacher_loading.h"
 #include "tools/app_config.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
@@ -17,63 +17,57 @@
 namespace tutor {
 namespace {
 
-// one distillation run: `student` learns from the teacher in `teacher_path` until
-// `iterations`; returns the final checkpoint's path
-std::string DistillStageRun(const AppConfig& config, const StudentConfig& student_config,
+// one distillation run: a `student` learns from the teacher in `teacher_path` (or, resuming,
+// the one stored in `resume`) until `iterations`; returns the final checkpoint's path
+std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student_config,
                             const std::string& teacher_path, const std::string& log_dir,
                             int iterations, const std::string& resume, int threads) {
-  RunnerConfig rc = config.runner;
+  const LearningConfig& lc = config.learning;
+  RunnerConfig rc = lc.runner;
   rc.log_dir = log_dir;
-  // a resumed run brings its own teacher; it is read once, before the env is built
-  LoadedDistillation resumed;
-  if (!resume.empty()) resumed = LoadDistillation(resume);
-  const int start_iteration = resume.empty() ? 0 : resumed.meta.iteration;
+  // the teacher, with the set it reads: from a PPO checkpoint (its actor), a previous stage
+  // (its student) or, resuming, the run's own checkpoint (its teacher)
+  if (resume.empty() && teacher_path.empty())
+    throw ConfigError(config.source + ": teacher: distillation needs a teacher checkpoint "
+                      "(set `teacher:` in the config or pass --teacher)");
+  const std::string source = resume.empty() ? teacher_path : resume;
+  const LoadedPolicy teacher = LoadPolicy(source, resume.empty() ? "" : "teacher");
+  // the sets: the student's from the config, the teacher's from its checkpoint (a config that
+  // names another one is an error, not ignored)
+  const auto configured = rc.observation_sets.find("teacher");
+  if (configured != rc.observation_sets.end() && configured->second != teacher.group)
+    throw ConfigError(config.source + ": runner.observation_sets.teacher: '" +
+                      configured->second + "', but the teacher in " + source + " reads '" +
+                      teacher.group + "'");
+  const ObservationSets sets =
+      ResolveObservationSets(rc.observation_sets, {"student", "teacher"},
+                             {{"student", "policy"}, {"teacher", teacher.group}}, config.source);
+  const int start_iteration = resume.empty() ? 0 : teacher.meta.iteration;
   EnvConfig env_config = config.env;
   env_config.seed += start_iteration;
   QuadrupedVecEnv env(env_config, config.source);
   env.SetNumThreads(threads);
+  CheckLayoutMatches(teacher.layout, env.Layout(), {teacher.group}, source);
 
-  // the teacher: from a PPO checkpoint (its actor) or a previous stage (its student)
-  PolicyNet teacher{nullptr};
-  std::string teacher_group = rc.critic_group;
-  if (resume.empty()) {
-    if (teacher_path.empty())
-      throw ConfigError(config.source + ": teacher: distillation needs a teacher checkpoint "
-                        "(set `teacher:` in the config or pass --teacher)");
-    LoadedTeacher loaded = LoadTeacher(teacher_path);
-    CheckLayoutMatches(loaded.layout, env.Layout(), {loaded.group}, teacher_path);
-    teacher = loaded.net;
-    teacher_group = loaded.group;
-  } else {
-    teacher = resumed.model->teacher;
-    teacher_group = resumed.meta.critic_group;
-  }
-  rc.critic_group = teacher_group;
-  const DistillationConfig& dc = config.distillation;
-  PolicyNet student(StudentSpec(student_config, env.GroupWidth(rc.actor_group), env.NumActions()));
-  StudentTeacher model(student, teacher, dc.feature_student_layer, dc.feature_teacher_layer,
-                       dc.loss == "feature");
-  Distillation algorithm(model, dc, rc.num_steps_per_env, env.NumEnvs(), rc.actor_group,
-                         rc.critic_group);
-  CheckpointMeta meta{"distillation", env.Layout().Serialize(), DescribeStudentTeacher(model),
-                      config.resolved, rc.actor_group, rc.critic_group, 0};
-  Runner runner(&env, &algorithm, rc, meta);
+  const DistillationConfig& dc = lc.distillation;
+  const std::string student_group = sets.at("student");
+  PolicyNet student(PolicySpec{env.GroupWidth(student_group), env.NumActions(), student_config});
+  StudentTeacher model(student, teacher.net, dc.feature_student_layer, dc.feature_teacher_layer,
+                       dc.loss == BcLoss::kFeature);
+  Distillation algorithm(model, dc, rc.num_steps_per_env, env.NumEnvs(), sets);
+  Runner runner(&env, &algorithm, rc, config.resolved);
   if (!resume.empty()) {
     runner.Load(resume);
     std::printf("resumed %s at iteration %d\n", resume.c_str(), runner.iteration());
   }
   std::filesystem::create_directories(rc.log_dir);
   std::ofstream(rc.log_dir + "/config.yaml") << config.resolved << "\n";
-  int64_t student_params = 0;
-  for (const auto& p : student->mlp->parameters()) student_params += p.numel();
-  if (student->memory)
-    for (const auto& p : student->memory->parameters()) student_params += p.numel();
-  std::printf("distill: %d envs x %d steps, student on '%s' (%d; %s, %lld parameters), teacher "
-              "on '%s' (%d), loss %s, log %s\n",
-              env.NumEnvs(), rc.num_steps_per_env, rc.actor_group.c_str(),
-              env.GroupWidth(rc.actor_group), student_config.memory.c_str(),
-              static_cast<long long>(student_params), rc.critic_group.c_str(),
-              env.GroupWidth(rc.critic_group), dc.loss.c_str(), rc.log_dir.c_str());
+  std::printf("distill: %d envs x %d steps, student on '%s' (%d; %s memory, %lld parameters), "
+              "teacher on '%s' (%d), loss %s, log %s\n",
+              env.NumEnvs(), rc.num_steps_per_env, student_group.c_str(),
+              env.GroupWidth(student_group), ChoiceName(MemoryTypes(), student_config.memory),
+              static_cast<long long>(student->NumParameters()), teacher.group.c_str(),
+              env.GroupWidth(teacher.group), ChoiceName(BcLosses(), dc.loss), rc.log_dir.c_str());
   runner.Learn(iterations);
   std::printf("%s at iteration %d, %lld env steps; checkpoint %s/model_latest.pt\n",
               Runner::StopRequested() ? "stopped" : "done", runner.iteration(),
@@ -91,23 +85,25 @@ int RunDistill(int argc, char** argv, int first) {
   if (args.Has("teacher")) overrides.push_back("teacher=" + args.Get("teacher"));
   const AppConfig config =
       LoadAppConfig(args.Get("config", DefaultConfigPath("go1_student.yaml")), overrides);
+  const LearningConfig& lc = config.learning;
+  RejectSections(lc, {"policy", "ppo"}, "distill", config.source);
   const int threads = SetThreads(args.GetInt("threads", 0));
   torch::manual_seed(config.env.seed);
   InstallStopHandler();
 
-  if (config.stages.empty()) {
-    DistillStageRun(config, config.student, config.teacher, config.runner.log_dir,
-                    config.runner.max_iterations, args.Get("resume"), threads);
+  if (lc.stages.empty()) {
+    DistillStageRun(config, lc.student, lc.teacher, lc.runner.log_dir, lc.runner.max_iterations,
+                    args.Get("resume"), threads);
     return 0;
   }
   if (args.Has("resume")) throw ConfigError("distill: --resume applies to single-stage configs");
   // progressive: each stage's student is the next stage's teacher
-  std::string teacher = config.teacher;
-  for (size_t k = 0; k < config.stages.size() && !Runner::StopRequested(); ++k) {
-    const std::string dir = config.runner.log_dir + "/stage_" + std::to_string(k);
-    std::printf("== stage %zu/%zu: teacher %s\n", k + 1, config.stages.size(), teacher.c_str());
-    teacher = DistillStageRun(config, config.stages[k].student, teacher, dir,
-                              config.stages[k].iterations, "", threads);
+  std::string teacher = lc.teacher;
+  for (size_t k = 0; k < lc.stages.size() && !Runner::StopRequested(); ++k) {
+    const std::string dir = lc.runner.log_dir + "/stage_" + std::to_string(k);
+    std::printf("== stage %zu/%zu: teacher %s\n", k + 1, lc.stages.size(), teacher.c_str());
+    teacher = DistillStageRun(config, lc.stages[k].student, teacher, dir,
+                              lc.stages[k].iterations, "", threads);
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "learning/runner.h"
+#include "learning/torch_threads.h"
 
 namespace tutor {
 
@@ -14,14 +15,22 @@ std::array<double, 3> EvalCommand(int episode) {
   return {kVx[episode % 8], kVyYaw[row][0], kVyYaw[row][1]};
 }
 
+PolicyFn MeanActionPolicy(const LoadedPolicy& loaded) {
+  PolicyNet net = loaded.net;
+  const std::string group = loaded.group;
+  return [net, group](const ObsMap& obs, const torch::Tensor& starts) mutable {
+    net->Reset(starts);
+    return net->forward(obs.at(group));
+  };
+}
+
 EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
                     const std::vector<std::string>& groups) {
   torch::NoGradGuard no_grad;
   // inference on one thread: a matrix product split across threads may sum in another order,
   // and a 1e-7 difference grows over 1000 chaotic steps; the env itself is thread-invariant,
   // so the numbers are the same for any --threads
-  const int torch_threads = torch::get_num_threads();
-  torch::set_num_threads(1);
+  const TorchThreadsGuard one_thread(1);
   const int n = env->NumEnvs();
   for (int i = 0; i < n; ++i) {
     const auto command = EvalCommand(i);
@@ -45,7 +54,6 @@ EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
       --remaining;
     }
   }
-  torch::set_num_threads(torch_threads);
   EvalResult result;
   result.episodes = n;
   result.per_episode = first;

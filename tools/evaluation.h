@@ -10,6 +10,7 @@
 
 #include "envs/quadruped_vec_env.h"
 #include "learning/algorithm.h"
+#include "learning/policy_loading.h"
 
 namespace tutor {
 
@@ -23,6 +24,9 @@ std::array<double, 3> EvalCommand(int episode);
 // a deterministic policy: observations (and which rows just started an episode) -> actions
 using PolicyFn = std::function<torch::Tensor(const ObsMap& obs, const torch::Tensor& starts)>;
 
+// a loaded policy's mean action on its group; a recurrent one starts each episode from zeros
+PolicyFn MeanActionPolicy(const LoadedPolicy& loaded);
+
 struct EvalResult {
   int episodes = 0;
   double mean_return = 0, mean_length = 0, fall_rate = 0;
@@ -31,6 +35,7 @@ struct EvalResult {
 };
 
 // Runs one episode per env (env e gets EvalCommand(e)) until every env has finished once.
+// Inference runs on one LibTorch thread (restored afterwards, exceptions included).
 EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
                     const std::vector<std::string>& groups);
 

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include "envs/error.h"
+#include "core/error.h"
 #include "tools/commands.h"
 
 namespace {

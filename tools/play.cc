@@ -3,7 +3,6 @@
 #include <GLFW/glfw3.h>
 #include <mujoco/mujoco.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -12,21 +11,21 @@
 #include <optional>
 #include <vector>
 
-#include "envs/error.h"
+#include "core/clock.h"
+#include "core/error.h"
 #include "envs/quadruped_vec_env.h"
 #include "envs/rng.h"
 #include "learning/checkpoint.h"
+#include "learning/policy_loading.h"
 #include "learning/runner.h"
 #include "tools/app_config.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/common.h"
-#include "tools/policy_loader.h"
+#include "tools/evaluation.h"
 
 namespace tutor {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 constexpr double kVxStep = 0.25;   // m/s per key press
 constexpr double kVyStep = 0.1;    // m/s
@@ -122,20 +121,22 @@ int RunPlay(int argc, char** argv, int first) {
   SetThreads(1);
 
   // policies: the one asked for, and the other one when the checkpoint holds both
-  LoadedEvalPolicy policies[2];
-  policies[0] = LoadEvalPolicy(path, args.Get("policy"));
+  LoadedPolicy policies[2];
+  PolicyFn acting[2];
+  policies[0] = LoadPolicy(path, args.Get("policy"));
   int active = 0, count = 1;
-  if (ReadCheckpointMeta(path).kind == "distillation") {
-    policies[1] = LoadEvalPolicy(path, policies[0].name == "student" ? "teacher" : "student");
+  if (policies[0].meta.kind == "distillation") {
+    policies[1] = LoadPolicy(path, policies[0].name == "student" ? "teacher" : "student");
     count = 2;
   }
+  for (int k = 0; k < count; ++k) acting[k] = MeanActionPolicy(policies[k]);
   std::vector<std::string> overrides = args.GetAll("set");
   overrides.push_back("env.num_envs=1");
   overrides.push_back("env.seed=" + std::to_string(args.GetInt("seed", 1)));
   overrides.push_back("env.termination.randomize_start=false");
   const AppConfig config = args.Has("config")
                                ? LoadAppConfig(args.Get("config"), overrides)
-                               : LoadAppConfigText(policies[0].config, path, overrides);
+                               : LoadAppConfigText(policies[0].meta.config, path, overrides);
   QuadrupedVecEnv env(config.env, config.source);
   for (int k = 0; k < count; ++k)
     CheckLayoutMatches(policies[k].layout, env.Layout(), {policies[k].group}, path);
@@ -176,7 +177,7 @@ int RunPlay(int argc, char** argv, int first) {
   mjv_makeScene(model, &scene, 2000);
   mjr_makeContext(model, &context, mjFONTSCALE_150);
   camera.type = mjCAMERA_TRACKING;  // follows the robot
-  camera.trackbodyid = env.Spec().base_body;
+  camera.trackbodyid = env.Model().base_body;
   camera.distance = 1.6;
   camera.elevation = -18;
   camera.azimuth = 130;
@@ -210,13 +211,13 @@ int RunPlay(int argc, char** argv, int first) {
   torch::Tensor starts = torch::ones({1, 1});
   double latency_us = 0;
   const int frames = static_cast<int>(std::lround(seconds / env.Layout().control_dt));
-  const auto wall_start = Clock::now();
+  const Stopwatch wall_clock;
   double sim_time = 0;
   auto step = [&]() {
     const ObsMap obs = ObservationViews(env, groups);
-    const auto t0 = Clock::now();
-    const torch::Tensor action = policies[active].policy(obs, starts).contiguous();
-    const double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    const Stopwatch policy_clock;
+    const torch::Tensor action = acting[active](obs, starts).contiguous();
+    const double us = policy_clock.Micros();
     latency_us = latency_us == 0 ? us : 0.95 * latency_us + 0.05 * us;
     env.Step(action.data_ptr<float>());
     starts = torch::zeros({1, 1});
@@ -235,10 +236,10 @@ int RunPlay(int argc, char** argv, int first) {
     if (recording) {
       step();  // one control step per frame: the file plays in real time
     } else if (!input.paused) {
-      const double wall = std::chrono::duration<double>(Clock::now() - wall_start).count();
+      const double wall = wall_clock.Seconds();
       while (sim_time < wall) step();
     } else {
-      sim_time = std::chrono::duration<double>(Clock::now() - wall_start).count();
+      sim_time = wall_clock.Seconds();
     }
 
     if (!recording) {
@@ -250,9 +251,9 @@ int RunPlay(int argc, char** argv, int first) {
     // overlay: command vs measured velocity, who drives, policy latency
     const auto measured = [&] {
       double rot[9], v[3];
-      mju_quat2Mat(rot, data->qpos + env.Spec().base_qpos + 3);
-      mju_mulMatTVec(v, rot, data->qvel + env.Spec().base_dof, 3, 3);
-      return std::array<double, 3>{v[0], v[1], data->qvel[env.Spec().base_dof + 5]};
+      mju_quat2Mat(rot, data->qpos + env.Model().base_qpos + 3);
+      mju_mulMatTVec(v, rot, data->qvel + env.Model().base_dof, 3, 3);
+      return std::array<double, 3>{v[0], v[1], data->qvel[env.Model().base_dof + 5]};
     }();
     char values[512];
     std::snprintf(values, sizeof(values), "%s (%s)%s\n%+.2f  %+.2f  %+.2f\n%+.2f  %+.2f  %+.2f\n%.0f us\n%s",

@@ -2,8 +2,8 @@
 
 #include <fstream>
 
-#include "envs/config_reader.h"
-#include "envs/error.h"
+#include "core/config_reader.h"
+#include "core/error.h"
 #include "envs/quadruped_vec_env.h"
 #include "tests/envs/env_test_util.h"
 

@@ -1,10 +1,14 @@
 #ifndef TUTOR_TESTS_ENVS_ENV_TEST_UTIL_H_
 #define TUTOR_TESTS_ENVS_ENV_TEST_UTIL_H_
 
-#include <string>
+#include <gtest/gtest.h>
 
-#include "envs/config_reader.h"
+#include <string>
+#include <vector>
+
+#include "core/config_reader.h"
 #include "envs/env_config.h"
+#include "envs/quadruped_vec_env.h"
 
 namespace tutor::testing {
 
@@ -18,6 +22,37 @@ inline EnvConfig ShippedEnvConfig(int num_envs) {
   ReadEnvConfig(ConfigReader::FromFile(ShippedEnvConfigPath()).Child("env"), &config);
   config.num_envs = num_envs;
   return config;
+}
+
+// the shipped env with every random draw pinned, so a robot stands still at its default pose
+inline EnvConfig StillConfig(int num_envs) {
+  EnvConfig config = ShippedEnvConfig(num_envs);
+  RandomizationConfig& r = config.randomization;
+  r.friction[0] = r.friction[1] = 0.8;
+  r.added_mass[0] = r.added_mass[1] = 0.0;
+  r.motor_strength[0] = r.motor_strength[1] = 1.0;
+  r.push_velocity = 0.0;
+  r.init_joint_pos = 0.0;
+  r.init_base_velocity = 0.0;
+  r.init_random_yaw = false;
+  config.termination.randomize_start = false;
+  return config;
+}
+
+// the values of one term in env i's row of a group, unscaled
+inline std::vector<double> Term(const QuadrupedVecEnv& env, const std::string& group,
+                                const std::string& term, int i, bool final_obs = false) {
+  const GroupLayout& layout = env.Layout().Group(group);
+  const float* row = (final_obs ? env.FinalObservations(group) : env.Observations(group)) +
+                     static_cast<size_t>(i) * layout.width;
+  for (const auto& t : layout.terms)
+    if (t.name == term) {
+      std::vector<double> values;
+      for (int k = 0; k < t.width; ++k) values.push_back(row[t.offset + k] / t.scale);
+      return values;
+    }
+  ADD_FAILURE() << "no term " << term << " in group " << group;
+  return {};
 }
 
 }  // namespace tutor::testing

@@ -1,10 +1,9 @@
-#include "envs/quadruped_vec_env.h"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "envs/error.h"
+#include "core/error.h"
+#include "envs/quadruped_vec_env.h"
 #include "envs/rng.h"
 #include "tests/envs/env_test_util.h"
 
@@ -12,37 +11,6 @@ namespace tutor::testing {
 namespace {
 
 constexpr double kGravity = 9.81;  // m/s^2, the scene's default
-
-// the shipped env with every random draw pinned, so a robot stands still at its default pose
-EnvConfig StillConfig(int num_envs) {
-  EnvConfig config = ShippedEnvConfig(num_envs);
-  RandomizationConfig& r = config.randomization;
-  r.friction[0] = r.friction[1] = 0.8;
-  r.added_mass[0] = r.added_mass[1] = 0.0;
-  r.motor_strength[0] = r.motor_strength[1] = 1.0;
-  r.push_velocity = 0.0;
-  r.init_joint_pos = 0.0;
-  r.init_base_velocity = 0.0;
-  r.init_random_yaw = false;
-  config.termination.randomize_start = false;
-  return config;
-}
-
-// the values of one term in env i's row of a group, unscaled
-std::vector<double> Term(const QuadrupedVecEnv& env, const std::string& group,
-                         const std::string& term, int i, bool final_obs = false) {
-  const GroupLayout& layout = env.Layout().Group(group);
-  const float* row = (final_obs ? env.FinalObservations(group) : env.Observations(group)) +
-                     static_cast<size_t>(i) * layout.width;
-  for (const auto& t : layout.terms)
-    if (t.name == term) {
-      std::vector<double> values;
-      for (int k = 0; k < t.width; ++k) values.push_back(row[t.offset + k] / t.scale);
-      return values;
-    }
-  ADD_FAILURE() << "no term " << term << " in group " << group;
-  return {};
-}
 
 TEST(QuadrupedEnvTest, ModelStandsForTenSecondsUnderDefaultTargets) {
   QuadrupedVecEnv env(StillConfig(1));
@@ -59,7 +27,7 @@ TEST(QuadrupedEnvTest, ModelStandsForTenSecondsUnderDefaultTargets) {
   EXPECT_LT(data->qpos[2], 0.30);
   EXPECT_GT(Term(env, "teacher", "projected_gravity", 0)[2], -1.0001);
   EXPECT_LT(Term(env, "teacher", "projected_gravity", 0)[2], -0.99);  // upright within ~8 deg
-  EXPECT_EQ(data->ncon, 4);  // the four feet, nothing else
+  EXPECT_EQ(data->ncon, 4);                                           // the four feet, nothing else
 }
 
 TEST(QuadrupedEnvTest, GroupWidthsMatchConfig) {
@@ -94,7 +62,7 @@ TEST(QuadrupedEnvTest, TeacherBaseLinVelEqualsBodyFrameVelocityFromMujoco) {
   ASSERT_EQ(env.Terminated()[0] + env.Truncated()[0], 0.0f);
   mjData* data = env.Env(0).data();
   mj_forward(env.Env(0).model(), data);  // frame quantities of the current state
-  mjtNum velocity[6];                     // [angular; linear] in the body's own frame
+  mjtNum velocity[6];                    // [angular; linear] in the body's own frame
   const int trunk = mj_name2id(env.Env(0).model(), mjOBJ_BODY, "trunk");
   mj_objectVelocity(env.Env(0).model(), data, mjOBJ_XBODY, trunk, velocity, 1);
   const auto lin_vel = Term(env, "teacher", "base_lin_vel", 0);
@@ -128,7 +96,7 @@ TEST(QuadrupedEnvTest, FootContactForcesSumToRobotWeightWhenStanding) {
 TEST(QuadrupedEnvTest, PrivilegedTermsEqualSampledRandomization) {
   QuadrupedVecEnv env(ShippedEnvConfig(6));
   env.Reset();
-  const double base_mass = env.Spec().base_mass;
+  const double base_mass = env.Model().base_mass;
   for (int i = 0; i < env.NumEnvs(); ++i) {
     const QuadrupedEnv& e = env.Env(i);
     const double friction = Term(env, "teacher", "friction", i)[0];
@@ -150,8 +118,9 @@ TEST(QuadrupedEnvTest, PdTorqueMatchesHandComputedValuesAndClips) {
   // 35 * (0.2 - 0.1) - 0.5 * 1.0 = 3.0
   EXPECT_NEAR(PdTorque(35.0, 0.5, 0.2, 0.1, 1.0, 23.7, 1.0), 3.0, 1e-12);
   EXPECT_NEAR(PdTorque(35.0, 0.5, 0.2, 0.1, 1.0, 23.7, 0.9), 2.7, 1e-12);
-  EXPECT_DOUBLE_EQ(PdTorque(35.0, 0.5, 2.0, 0.0, 0.0, 23.7, 1.0), 23.7);     // 70 -> 23.7
-  EXPECT_DOUBLE_EQ(PdTorque(35.0, 0.5, -2.0, 0.0, 0.0, 35.55, 1.1), -35.55);  // -77 -> -35.55
+  EXPECT_DOUBLE_EQ(PdTorque(35.0, 0.5, 2.0, 0.0, 0.0, 23.7, 1.0), 23.7);  // 70 -> 23.7
+  // -77 * 1.1 = -84.7, clipped to -1.1 * 35.55 = -39.105
+  EXPECT_DOUBLE_EQ(PdTorque(35.0, 0.5, -2.0, 0.0, 0.0, 35.55, 1.1), -39.105);
 
   // in the env: a saturating action drives every motor to its limit, never past it
   QuadrupedVecEnv env(StillConfig(1));
@@ -159,12 +128,38 @@ TEST(QuadrupedEnvTest, PdTorqueMatchesHandComputedValuesAndClips) {
   std::vector<float> actions(env.NumActions(), 5.0f);  // 2.5 rad past the default pose
   env.Step(actions.data());
   const auto& torques = env.Env(0).torques();
-  const auto& limits = env.Spec().config.robot.torque_limits;
+  const auto& limits = env.Layout().torque_limits;
   int saturated = 0;
   for (int j = 0; j < 12; ++j) {
     EXPECT_LE(std::abs(torques[j]), limits[j]);
     saturated += std::abs(torques[j]) == limits[j];
-    EXPECT_EQ(env.Env(0).data()->qfrc_applied[env.Spec().joint_dof[j]], torques[j]);
+    EXPECT_EQ(env.Env(0).data()->qfrc_applied[env.Model().joint_dof[j]], torques[j]);
+  }
+  EXPECT_GE(saturated, 6);
+}
+
+TEST(QuadrupedEnvTest, MotorStrengthScalesTheTorqueLimit) {
+  // strength 0.5: 0.5 * 35 * (2.0 - 0) = 35 saturates at exactly ±0.5 * 23.7 = ±11.85
+  EXPECT_DOUBLE_EQ(PdTorque(35.0, 0.5, 2.0, 0.0, 0.0, 23.7, 0.5), 11.85);
+  EXPECT_DOUBLE_EQ(PdTorque(35.0, 0.5, -2.0, 0.0, 0.0, 23.7, 0.5), -11.85);
+  // unsaturated: 0.5 * (35 * (0.2 - 0.1) - 0.5 * 1.0) = 1.5
+  EXPECT_NEAR(PdTorque(35.0, 0.5, 0.2, 0.1, 1.0, 23.7, 0.5), 1.5, 1e-12);
+  // 0.5 * 35 * 0.6 = 10.5 < 11.85 stays unclipped
+  EXPECT_NEAR(PdTorque(35.0, 0.0, 0.6, 0.0, 0.0, 23.7, 0.5), 10.5, 1e-12);
+
+  // in the env, half-strength motors driven hard saturate at half their limit
+  EnvConfig config = StillConfig(1);
+  config.randomization.motor_strength[0] = config.randomization.motor_strength[1] = 0.5;
+  QuadrupedVecEnv env(config);
+  env.Reset();
+  std::vector<float> actions(env.NumActions(), 5.0f);  // 2.5 rad past the default pose
+  env.Step(actions.data());
+  const auto& torques = env.Env(0).torques();
+  const auto& limits = env.Layout().torque_limits;
+  int saturated = 0;
+  for (int j = 0; j < 12; ++j) {
+    EXPECT_LE(std::abs(torques[j]), 0.5 * limits[j]);
+    saturated += std::abs(torques[j]) == 0.5 * limits[j];
   }
   EXPECT_GE(saturated, 6);
 }

@@ -3,24 +3,20 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "learning/ppo.h"
 #include "learning/runner.h"
-#include "learning/teacher_loading.h"
+#include "learning/policy_loading.h"
+#include "tests/learning/learning_test_util.h"
 #include "tests/learning/point_mass_env.h"
 
 namespace tutor::testing {
 namespace {
 
-PolicySpec SmallSpec(const std::string& memory = "none") {
-  PolicySpec spec;
-  spec.obs = 2;
-  spec.actions = 1;
-  spec.hidden = {16, 8};
-  spec.memory = memory;
-  spec.memory_size = 8;
-  spec.init_std = 0.1;
-  return spec;
+PolicySpec SmallSpec(MemoryType memory = MemoryType::kNone) {
+  return PolicySpec{2, 1, NetConfig({16, 8}, 0.1, memory)};
 }
 
 RunnerConfig DistillRunner(const std::string& name, int steps = 10) {
@@ -28,15 +24,22 @@ RunnerConfig DistillRunner(const std::string& name, int steps = 10) {
   config.num_steps_per_env = steps;
   config.save_interval = 0;
   config.log_dir = ::testing::TempDir() + name;
-  config.actor_group = "policy";
-  config.critic_group = "critic";
   std::filesystem::remove_all(config.log_dir);
   return config;
 }
 
-CheckpointMeta Meta(const VecEnv& env, const StudentTeacher& model) {
-  return {"distillation", env.Layout().Serialize(), DescribeStudentTeacher(model), "{}",
-          "policy", "critic", 0};
+// the value of a column of the first data row of a metrics.csv, found by its header name
+double CsvValue(const std::string& path, const std::string& column) {
+  std::ifstream csv(path);
+  std::string header, row;
+  std::getline(csv, header);
+  std::getline(csv, row);
+  std::stringstream names(header), values(row);
+  std::string name, value;
+  while (std::getline(names, name, ',') && std::getline(values, value, ','))
+    if (name == column) return std::stod(value);
+  ADD_FAILURE() << path << " has no column " << column;
+  return 0;
 }
 
 TEST(DistillationLossTest, EachLossMatchesHandComputedValues) {
@@ -44,9 +47,9 @@ TEST(DistillationLossTest, EachLossMatchesHandComputedValues) {
   DistillationLossInput in;
   in.student_mean = torch::tensor({{1.0f, 2.0f}});
   in.teacher_mean = torch::tensor({{0.0f, 4.0f}});
-  c.loss = "mse";  // (1 + 4) / 2
+  c.loss = BcLoss::kMse;  // (1 + 4) / 2
   EXPECT_NEAR(DistillationLoss(c, in, nullptr).item<float>(), 2.5f, 1e-6);
-  c.loss = "huber";  // |d| = 1: 0.5; |d| = 2: 1 * (2 - 0.5) = 1.5; mean 1.0
+  c.loss = BcLoss::kHuber;  // |d| = 1: 0.5; |d| = 2: 1 * (2 - 0.5) = 1.5; mean 1.0
   EXPECT_NEAR(DistillationLoss(c, in, nullptr).item<float>(), 1.0f, 1e-6);
 
   // Gaussian KL, one dimension: teacher N(0, 1) at temperature 2 -> N(0, 2); student N(1, 0.5)
@@ -55,15 +58,15 @@ TEST(DistillationLossTest, EachLossMatchesHandComputedValues) {
   g.student_std = torch::tensor({0.5f});
   g.teacher_mean = torch::tensor({{0.0f}});
   g.teacher_std = torch::tensor({1.0f});
-  c.loss = "kl";
+  c.loss = BcLoss::kKl;
   c.kl_temperature = 2.0;
-  c.kl_direction = "forward";  // KL(T || S) = log(0.5 / 2) + (4 + 1) / (2 * 0.25) - 0.5
+  c.kl_direction = KlDirection::kForward;  // KL(T || S) = log(0.5 / 2) + (4 + 1) / (2 * 0.25) - 0.5
   EXPECT_NEAR(DistillationLoss(c, g, nullptr).item<float>(), 8.1137056f, 1e-5);
-  c.kl_direction = "reverse";  // KL(S || T) = log(2 / 0.5) + (0.25 + 1) / (2 * 4) - 0.5
+  c.kl_direction = KlDirection::kReverse;  // KL(S || T) = log(2 / 0.5) + (0.25 + 1) / (2 * 4) - 0.5
   EXPECT_NEAR(DistillationLoss(c, g, nullptr).item<float>(), 1.0425444f, 1e-5);
 
   // feature: mse of actions + coef * mse(projection(student hidden), teacher hidden)
-  c.loss = "feature";
+  c.loss = BcLoss::kFeature;
   c.feature_coef = 0.1;
   torch::nn::Linear projection(2, 1);
   {
@@ -85,18 +88,12 @@ TEST(DistillationTest, TeacherStaysFrozenAndStudentLossFalls) {
   for (const auto& p : teacher->parameters()) before.push_back(p.detach().clone());
   DistillationConfig config;
   config.gradient_length = 5;
-  Distillation algorithm(model, config, 10, env.NumEnvs(), "policy", "critic");
-  Runner runner(&env, &algorithm, DistillRunner("frozen"), Meta(env, model));
+  Distillation algorithm(model, config, 10, env.NumEnvs(), DistillSets());
+  Runner runner(&env, &algorithm, DistillRunner("frozen"), "{}");
   runner.quiet = true;
   runner.Learn(1);
-  const double first = [&] {
-    std::ifstream csv(::testing::TempDir() + "frozen/metrics.csv");
-    std::string header, row;
-    std::getline(csv, header);
-    std::getline(csv, row);
-    // behavior_loss is the first algorithm column after the fixed ones
-    return std::stod(row.substr(row.rfind(',', row.rfind(',') - 1) + 1));
-  }();
+  const double first = CsvValue(::testing::TempDir() + "frozen/metrics.csv", "behavior_loss");
+  EXPECT_GT(first, 0.0);
   runner.Learn(40);
   // evaluate the student against the teacher on fresh states
   torch::NoGradGuard no_grad;
@@ -114,26 +111,29 @@ TEST(DistillationTest, TeacherStaysFrozenAndStudentLossFalls) {
   EXPECT_FALSE(teacher->is_training());
 }
 
-TEST(DistillationTest, OptimizerStepsAreStepsTimesEpochsOverGradientLength) {
-  for (auto [epochs, length, expected] : {std::tuple{2, 3, 6}, {1, 4, 2}, {3, 10, 3}}) {
+TEST(DistillationTest, OptimizerStepsCoverEveryTransitionIncludingTheRemainder) {
+  // 10 steps x epochs transitions in steps of `length`, the shorter remainder stepped too:
+  // ceil(10 * epochs / length) (formerly floor: the remainder was silently dropped)
+  for (auto [epochs, length, expected] : {std::tuple{2, 3, 7}, {1, 4, 3}, {3, 10, 3}}) {
     PointMassEnv env(4);
     StudentTeacher model{PolicyNet(SmallSpec()), PolicyNet(SmallSpec())};
     DistillationConfig config;
     config.num_learning_epochs = epochs;
     config.gradient_length = length;
-    Distillation algorithm(model, config, 10, env.NumEnvs(), "policy", "critic");
-    Runner runner(&env, &algorithm, DistillRunner("steps"), Meta(env, model));
+    Distillation algorithm(model, config, 10, env.NumEnvs(), DistillSets());
+    Runner runner(&env, &algorithm, DistillRunner("steps"), "{}");
     runner.quiet = true;
     runner.Learn(1);
-    EXPECT_EQ(algorithm.optimizer_steps(), expected)  // floor(10 * epochs / length)
+    EXPECT_EQ(algorithm.optimizer_steps(), expected)
         << epochs << " epochs, gradient length " << length;
   }
 }
 
 TEST(DistillationTest, RecurrentStatesResetWhereAnEpisodeEnded) {
   torch::manual_seed(6);
-  StudentTeacher model(PolicyNet(SmallSpec("lstm")), PolicyNet(SmallSpec("gru")));
-  Distillation algorithm(model, DistillationConfig{}, 4, 2, "policy", "critic");
+  StudentTeacher model(PolicyNet(SmallSpec(MemoryType::kLstm)),
+                       PolicyNet(SmallSpec(MemoryType::kGru)));
+  Distillation algorithm(model, DistillationConfig{}, 4, 2, DistillSets());
   const ObsMap obs = {{"policy", torch::ones({2, 2})}, {"critic", torch::ones({2, 2})}};
   algorithm.Act(obs);
   const auto [h, c] = model->student->memory->State();
@@ -152,12 +152,12 @@ TEST(DistillationTest, RecurrentStatesResetWhereAnEpisodeEnded) {
 }
 
 TEST(MemoryTest, ABatchOfAnotherSizeStartsFromZeroState) {
-  Memory memory("lstm", 2, 4, 1);
+  Memory memory(MemoryType::kLstm, 2, 4, 1);
   memory->forward(torch::ones({8, 2}));
   memory->Reset(torch::zeros({3}));  // an evaluation with 3 envs after a rollout of 8
   EXPECT_FALSE(memory->State().first.defined());
   const auto out = memory->forward(torch::ones({3, 2}));
-  Memory fresh("lstm", 2, 4, 1);
+  Memory fresh(MemoryType::kLstm, 2, 4, 1);
   {
     torch::NoGradGuard no_grad;
     auto src = memory->named_parameters();
@@ -169,25 +169,23 @@ TEST(MemoryTest, ABatchOfAnotherSizeStartsFromZeroState) {
 TEST(DistillationTest, TeacherFromPpoCheckpointActsExactlyLikeThePpoActor) {
   torch::manual_seed(7);
   PointMassEnv env(16);
-  ActorCriticConfig ac_config;
-  ac_config.actor_hidden = {24, 12};
-  ac_config.critic_hidden = {8};
-  ac_config.activation = "tanh";
-  ActorCritic policy(2, 2, 1, ac_config);
-  Ppo ppo(policy, PpoConfig{}, 8, env.NumEnvs(), "policy", "critic");
+  ActorCritic policy = PointMassActorCritic({24, 12}, {8}, 0.7, Activation::kTanh);
+  Ppo ppo(policy, PpoConfig{}, 8, env.NumEnvs(), PpoSets());
   RunnerConfig rc = DistillRunner("ppo_teacher", 8);
-  Runner runner(&env, &ppo, rc,
-                {"ppo", env.Layout().Serialize(), DescribeActorCritic(policy), "{}", "policy",
-                 "critic", 0});
+  Runner runner(&env, &ppo, rc, "{}");
   runner.quiet = true;
   runner.Learn(2);  // normalizer statistics are non-trivial now
-  LoadedTeacher teacher = LoadTeacher(rc.log_dir + "/model_latest.pt");
+  LoadedPolicy teacher = LoadPolicy(rc.log_dir + "/model_latest.pt");
   EXPECT_EQ(teacher.group, "policy");
-  EXPECT_EQ(teacher.net->spec.hidden, (std::vector<int>{24, 12}));  // read, not mirrored
+  EXPECT_EQ(teacher.name, "teacher");
+  EXPECT_EQ(teacher.net->spec.config.hidden, (std::vector<int>{24, 12}));  // read, not mirrored
+  EXPECT_EQ(teacher.net->spec.config.activation, Activation::kTanh);
   policy->eval();
   const auto obs = torch::randn({64, 2}) * 2;
-  EXPECT_TRUE(torch::equal(teacher.net->forward(obs), policy->ActInference(obs)));
-  EXPECT_TRUE(torch::equal(teacher.net->Std(), policy->Std()));
+  EXPECT_TRUE(torch::equal(teacher.net->forward(obs), policy->actor->forward(obs)));
+  EXPECT_TRUE(torch::equal(teacher.net->Std(), policy->actor->Std()));
+  EXPECT_FALSE(teacher.net->is_training());
+  for (const auto& p : teacher.net->parameters()) EXPECT_FALSE(p.requires_grad());
 }
 
 }  // namespace

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "learning/export.h"
+#include "tests/learning/learning_test_util.h"
 #include "tests/learning/point_mass_env.h"
 
 namespace tutor::testing {
@@ -13,14 +17,11 @@ void ExpectEigenMatchesTorch(const std::string& memory, const std::string& activ
   torch::manual_seed(11);
   PointMassEnv env(1);
   EnvLayout layout = env.Layout();
-  PolicySpec spec;
-  spec.obs = 2;
-  spec.actions = 1;
-  spec.hidden = {32, 16};
-  spec.activation = activation;
-  spec.memory = memory;
-  spec.memory_size = 12;
-  spec.memory_layers = memory == "none" ? 1 : 2;
+  PolicySpec spec{2, 1, NetConfig({32, 16}, 1.0)};
+  ASSERT_TRUE(ParseChoice(Activations(), activation, &spec.config.activation));
+  ASSERT_TRUE(ParseChoice(MemoryTypes(), memory, &spec.config.memory));
+  spec.config.memory_size = 12;
+  spec.config.memory_layers = memory == "none" ? 1 : 2;
   PolicyNet net(spec);
   net->normalizer->train();
   net->normalizer->Update(torch::randn({100, 2}) * 3 + 1);
@@ -61,6 +62,75 @@ TEST(EigenPolicyTest, TruncatedFileIsAnError) {
   std::ofstream(path) << "tutor-policy 1\ngroup policy 2\ntensor normalizer.mean 1 2\n0.5\n";
   EXPECT_THROW(deploy::EigenPolicy::Load(path), std::runtime_error);
   EXPECT_THROW(deploy::EigenPolicy::Load(::testing::TempDir() + "none.txt"), std::runtime_error);
+}
+
+// an exported feed-forward policy and the text of its file
+std::string ExportSmall(const std::string& name, double action_clip, float output_bias) {
+  torch::manual_seed(12);
+  PointMassEnv env(1);
+  EnvLayout layout = env.Layout();
+  layout.action_clip = action_clip;
+  PolicyNet net(PolicySpec{2, 1, NetConfig({8}, 1.0)});
+  {
+    torch::NoGradGuard no_grad;
+    net->mlp->named_parameters()["layers.2.bias"].fill_(output_bias);
+    net->mlp->named_parameters()["layers.2.weight"].zero_();
+  }
+  const std::string path = ::testing::TempDir() + name;
+  ExportPolicy(net, layout, "policy", path);
+  return path;
+}
+
+TEST(EigenPolicyTest, ActionsAreClampedToTheEnvsActionClip) {
+  // the network outputs 7.5 whatever it sees; the env clamps to ±0.5 before scaling and
+  // feeds the clamped action back as last_action, so the runtime must return 0.5
+  const std::string path = ExportSmall("clipped.txt", 0.5, 7.5f);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("\naction_clip 0.5\n"), std::string::npos);
+  auto eigen = deploy::EigenPolicy::Load(path);
+  EXPECT_FLOAT_EQ(eigen.action_clip(), 0.5f);
+  EXPECT_FLOAT_EQ(eigen.Act(Eigen::VectorXf::Zero(2))[0], 0.5f);
+  auto negative = deploy::EigenPolicy::Load(ExportSmall("clipped_neg.txt", 0.5, -7.5f));
+  EXPECT_FLOAT_EQ(negative.Act(Eigen::VectorXf::Zero(2))[0], -0.5f);
+  // an unclipped env (no clip recorded) passes the output through
+  auto unclipped = deploy::EigenPolicy::Load(ExportSmall("unclipped.txt",
+                                                         std::numeric_limits<double>::infinity(),
+                                                         7.5f));
+  EXPECT_FLOAT_EQ(unclipped.Act(Eigen::VectorXf::Zero(2))[0], 7.5f);
+}
+
+// rewrites one tensor header of an exported file as `rows cols` (the numbers left as they are,
+// so the count still parses when rows * cols is unchanged)
+std::string WithTensorShape(const std::string& path, const std::string& tensor, int rows,
+                            int cols) {
+  std::ifstream in(path);
+  std::stringstream out;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("tensor " + tensor + " ", 0) == 0)
+      line = "tensor " + tensor + " " + std::to_string(rows) + " " + std::to_string(cols);
+    out << line << "\n";
+  }
+  const std::string changed = path + "." + tensor;
+  std::ofstream(changed) << out.str();
+  return changed;
+}
+
+TEST(EigenPolicyTest, EveryTensorShapeIsCheckedAndNamed) {
+  const std::string path = ExportSmall("shapes.txt", 5.0, 0.0f);
+  EXPECT_NO_THROW(deploy::EigenPolicy::Load(path));
+  // mlp.0.weight is 8x2; as 2x8 (same count) it would multiply garbage, as 4x4 too
+  for (auto [tensor, rows, cols] :
+       {std::tuple{"mlp.0.weight", 2, 8}, {"mlp.0.weight", 4, 4}, {"mlp.1.weight", 8, 1},
+        {"mlp.0.bias", 2, 4}, {"normalizer.var", 2, 1}}) {
+    try {
+      deploy::EigenPolicy::Load(WithTensorShape(path, tensor, rows, cols));
+      ADD_FAILURE() << tensor << " as " << rows << "x" << cols << " loaded";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(tensor), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace

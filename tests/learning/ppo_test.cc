@@ -3,13 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "learning/rollout_storage.h"
+#include "tests/learning/learning_test_util.h"
 
 namespace tutor::testing {
 namespace {
 
 TEST(RolloutStorageTest, GaeMatchesHandComputedValues) {
   // T = 3, N = 1; gamma 0.9, lambda 0.8; a termination after step 1
-  RolloutStorage storage(RolloutStorage::Mode::kRl, 3, 1, 1, 1, 1);
+  RolloutStorage storage(RolloutStorage::Mode::kRl, 3, 1, {1, 1, 1, 0});
   const float values[3] = {0.5f, 1.0f, 1.5f}, rewards[3] = {1.0f, 0.0f, 2.0f},
               dones[3] = {0.0f, 1.0f, 0.0f};
   for (int t = 0; t < 3; ++t) {
@@ -36,14 +37,11 @@ TEST(RolloutStorageTest, GaeMatchesHandComputedValues) {
 
 // an actor-critic whose critic says V(s) = c everywhere
 ActorCritic ConstantCritic(float c) {
-  ActorCriticConfig config;
-  config.actor_hidden = config.critic_hidden = {4};
-  config.actor_obs_normalization = config.critic_obs_normalization = false;
-  ActorCritic policy(2, 2, 1, config);
+  ActorCritic policy = PointMassActorCritic({4}, {4}, 1.0, Activation::kElu, false);
   torch::NoGradGuard no_grad;
   for (auto& p : policy->critic->named_parameters()) {
-    if (p.key() == "layers.2.bias") p.value().fill_(c);
-    else if (p.key() == "layers.2.weight") p.value().zero_();
+    if (p.key() == "mlp.layers.2.bias") p.value().fill_(c);
+    else if (p.key() == "mlp.layers.2.weight") p.value().zero_();
   }
   return policy;
 }
@@ -53,7 +51,8 @@ TEST(PpoTest, TimeOutsBootstrapWithTheFinalObservationValue) {
   config.gamma = 0.9;
   config.lam = 0.8;
   config.normalize_advantages = false;
-  Ppo ppo(ConstantCritic(0.5f), config, 2, 1, "policy", "critic");
+  config.num_mini_batches = 1;  // a rollout of 2 transitions
+  Ppo ppo(ConstantCritic(0.5f), config, 2, 1, PpoSets());
   const ObsMap obs = {{"policy", torch::zeros({1, 2})}, {"critic", torch::zeros({1, 2})}};
   const float rewards[2] = {1.0f, 2.0f}, truncated[2] = {1.0f, 0.0f};
   for (int t = 0; t < 2; ++t) {

@@ -6,9 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "envs/error.h"
+#include "core/error.h"
 #include "learning/checkpoint.h"
 #include "learning/ppo.h"
+#include "learning/policy_loading.h"
+#include "tests/learning/learning_test_util.h"
 #include "tests/learning/point_mass_env.h"
 
 namespace tutor::testing {
@@ -19,16 +21,7 @@ RunnerConfig SmallRunner(const std::string& name) {
   config.num_steps_per_env = 16;
   config.save_interval = 0;
   config.log_dir = ::testing::TempDir() + name;
-  config.actor_group = "policy";
-  config.critic_group = "critic";
   std::filesystem::remove_all(config.log_dir);
-  return config;
-}
-
-ActorCriticConfig SmallPolicy() {
-  ActorCriticConfig config;
-  config.actor_hidden = config.critic_hidden = {32, 32};
-  config.init_std = 0.5;
   return config;
 }
 
@@ -39,12 +32,10 @@ struct PointMassRun {
     PpoConfig ppo_config;
     ppo_config.learning_rate = lr;
     ppo_config.gamma = 0.95;
-    policy = ActorCritic(2, 2, 1, SmallPolicy());
+    policy = PointMassActorCritic({32, 32}, {32, 32}, 0.5);
     ppo = std::make_unique<Ppo>(policy, ppo_config, config.num_steps_per_env, env.NumEnvs(),
-                                "policy", "critic");
-    CheckpointMeta meta{"ppo", env.Layout().Serialize(), DescribeActorCritic(policy), "{}",
-                        "policy", "critic", 0};
-    runner = std::make_unique<Runner>(&env, ppo.get(), config, meta);
+                                PpoSets());
+    runner = std::make_unique<Runner>(&env, ppo.get(), config, "{}");
     runner->quiet = true;
   }
   PointMassEnv env;
@@ -62,7 +53,7 @@ double GreedyReturn(ActorCritic policy) {
     double x = x0, v = 0;
     for (int t = 0; t < 40; ++t) {
       const auto obs = torch::tensor({{static_cast<float>(x), static_cast<float>(v)}});
-      const double a = std::clamp(policy->ActInference(obs).item<double>(), -1.0, 1.0);
+      const double a = std::clamp(policy->actor->forward(obs).item<double>(), -1.0, 1.0);
       v += a * PointMassEnv::kDt;
       x += v * PointMassEnv::kDt;
       total += -(x * x + 0.01 * a * a);
@@ -91,14 +82,17 @@ TEST(CheckpointTest, RoundTripGivesIdenticalActionsAndNormalizers) {
   const std::string path = a.config.log_dir + "/model_latest.pt";
   ASSERT_TRUE(std::filesystem::exists(path));
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
-  LoadedPolicy loaded = LoadPpoPolicy(path);
+  LoadedPolicy loaded = LoadPolicy(path);
   a.policy->eval();
   const auto obs = torch::randn({16, 2}) * 3.0;
-  EXPECT_TRUE(torch::equal(loaded.policy->ActInference(obs), a.policy->ActInference(obs)));
-  EXPECT_TRUE(torch::equal(loaded.policy->actor_normalizer->mean, a.policy->actor_normalizer->mean));
-  EXPECT_GT(loaded.policy->actor_normalizer->count.item<double>(), 0.0);
+  EXPECT_TRUE(torch::equal(loaded.net->forward(obs), a.policy->actor->forward(obs)));
+  EXPECT_TRUE(torch::equal(loaded.net->normalizer->mean, a.policy->actor->normalizer->mean));
+  EXPECT_GT(loaded.net->normalizer->count.item<double>(), 0.0);
   EXPECT_EQ(loaded.meta.iteration, 2);
   EXPECT_EQ(loaded.meta.kind, "ppo");
+  EXPECT_EQ(loaded.role, "actor");
+  EXPECT_EQ(loaded.group, "policy");
+  EXPECT_EQ(loaded.meta.sets, PpoSets());
 }
 
 TEST(CheckpointTest, TruncatedOrMismatchedCheckpointIsACheckpointError) {
@@ -112,18 +106,18 @@ TEST(CheckpointTest, TruncatedOrMismatchedCheckpointIsACheckpointError) {
   std::filesystem::copy_file(path, cut);
   std::filesystem::resize_file(cut, size / 2);
   try {
-    LoadPpoPolicy(cut);
+    LoadPolicy(cut);
     ADD_FAILURE() << "no error";
   } catch (const CheckpointError& e) {
     EXPECT_NE(std::string(e.what()).find("cut.pt"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(LoadPpoPolicy(a.config.log_dir + "/missing.pt"), CheckpointError);
+  EXPECT_THROW(LoadPolicy(a.config.log_dir + "/missing.pt"), CheckpointError);
+  EXPECT_THROW(LoadPolicy(path, "student"), ConfigError);  // a PPO checkpoint has no student
   // mismatched observation layout: velocity scaled differently in the env
   EnvLayout changed = a.env.Layout();
   changed.groups[0].terms[1].scale = 2.0;
   try {
-    CheckLayoutMatches(EnvLayout::Parse(LoadPpoPolicy(path).meta.layout), changed, {"policy"},
-                       path);
+    CheckLayoutMatches(LoadPolicy(path).layout, changed, {"policy"}, path);
     ADD_FAILURE() << "no error";
   } catch (const CheckpointError& e) {
     EXPECT_NE(std::string(e.what()).find("velocity scale 1 vs 2"), std::string::npos) << e.what();
@@ -140,7 +134,7 @@ TEST(CheckpointTest, ResumeContinuesIterationsOptimizerAndLearningRate) {
   EXPECT_EQ(b.runner->iteration(), 3);
   EXPECT_EQ(b.runner->env_steps(), 3 * 32 * 16);
   EXPECT_DOUBLE_EQ(b.ppo->LearningRate(), a.ppo->LearningRate());
-  EXPECT_TRUE(torch::equal(b.policy->actor_normalizer->var, a.policy->actor_normalizer->var));
+  EXPECT_TRUE(torch::equal(b.policy->actor->normalizer->var, a.policy->actor->normalizer->var));
   // Adam's moments and step counts came back
   const auto pa = a.policy->parameters(), pb = b.policy->parameters();
   for (size_t i = 0; i < pa.size(); ++i) {

@@ -1,9 +1,10 @@
+#include "envs/quadruped_model.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "core/error.h"
-#include "envs/quadruped_env.h"
 
 namespace tutor {
 namespace {
@@ -34,32 +35,31 @@ GroupLayout CompileGroup(const std::string& name, const std::vector<std::string>
 
 }  // namespace
 
-QuadrupedSpec::QuadrupedSpec(const EnvConfig& cfg, const std::string& source)
-    : config(cfg) {
+QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) : config(cfg) {
   ValidateEnvConfig(config, source);
   const RobotConfig& robot = config.robot;
-  model = LoadModel(robot.mjcf);
-  const mjModel* m = model.get();
+  mj_model = LoadModel(robot.mjcf);
+  const mjModel* model = mj_model.get();
 
   // every name the config needs, all missing ones reported together
   std::vector<std::string> missing;
-  base_body = ObjectId(m, mjOBJ_BODY, robot.base_body);
+  base_body = ObjectId(model, mjOBJ_BODY, robot.base_body);
   if (base_body < 0) missing.push_back("body '" + robot.base_body + "'");
   num_joints = static_cast<int>(robot.joints.size());
   for (const auto& name : robot.joints) {
-    const int id = ObjectId(m, mjOBJ_JOINT, name);
+    const int id = ObjectId(model, mjOBJ_JOINT, name);
     if (id < 0) {
       missing.push_back("joint '" + name + "'");
       continue;
     }
-    if (m->jnt_type[id] != mjJNT_HINGE && m->jnt_type[id] != mjJNT_SLIDE)
+    if (model->jnt_type[id] != mjJNT_HINGE && model->jnt_type[id] != mjJNT_SLIDE)
       throw ModelError(robot.mjcf + ": joint '" + name + "' must be a hinge or slide joint");
-    joint_qpos.push_back(m->jnt_qposadr[id]);
-    joint_dof.push_back(m->jnt_dofadr[id]);
+    joint_qpos.push_back(model->jnt_qposadr[id]);
+    joint_dof.push_back(model->jnt_dofadr[id]);
     const double soft = config.rewards.soft_joint_limit;
-    if (m->jnt_limited[id]) {
-      const double mid = 0.5 * (m->jnt_range[2 * id] + m->jnt_range[2 * id + 1]);
-      const double half = 0.5 * (m->jnt_range[2 * id + 1] - m->jnt_range[2 * id]);
+    if (model->jnt_limited[id]) {
+      const double mid = 0.5 * (model->jnt_range[2 * id] + model->jnt_range[2 * id + 1]);
+      const double half = 0.5 * (model->jnt_range[2 * id + 1] - model->jnt_range[2 * id]);
       joint_low.push_back(mid - soft * half);
       joint_high.push_back(mid + soft * half);
     } else {
@@ -68,21 +68,25 @@ QuadrupedSpec::QuadrupedSpec(const EnvConfig& cfg, const std::string& source)
     }
   }
   num_feet = static_cast<int>(robot.feet.size());
-  geom_role.assign(m->ngeom, kOtherGeom);
+  geom_role.assign(model->ngeom, kOtherGeom);
   for (int k = 0; k < num_feet; ++k) {
-    const int id = ObjectId(m, mjOBJ_GEOM, robot.feet[k]);
-    if (id < 0) missing.push_back("foot geom '" + robot.feet[k] + "'");
-    else geom_role[id] = k, foot_geoms.push_back(id);
+    const int id = ObjectId(model, mjOBJ_GEOM, robot.feet[k]);
+    if (id < 0)
+      missing.push_back("foot geom '" + robot.feet[k] + "'");
+    else
+      geom_role[id] = k, foot_geoms.push_back(id);
   }
   for (const auto& name : robot.fall_contact_geoms) {
-    const int id = ObjectId(m, mjOBJ_GEOM, name);
-    if (id < 0) missing.push_back("fall-contact geom '" + name + "'");
-    else geom_role[id] = kFallGeom;
+    const int id = ObjectId(model, mjOBJ_GEOM, name);
+    if (id < 0)
+      missing.push_back("fall-contact geom '" + name + "'");
+    else
+      geom_role[id] = kFallGeom;
   }
-  floor_geom = ObjectId(m, mjOBJ_GEOM, robot.floor_geom);
+  floor_geom = ObjectId(model, mjOBJ_GEOM, robot.floor_geom);
   if (floor_geom < 0) missing.push_back("floor geom '" + robot.floor_geom + "'");
   if (!robot.keyframe.empty()) {
-    keyframe = ObjectId(m, mjOBJ_KEY, robot.keyframe);
+    keyframe = ObjectId(model, mjOBJ_KEY, robot.keyframe);
     if (keyframe < 0) missing.push_back("keyframe '" + robot.keyframe + "'");
   }
   if (!missing.empty()) {
@@ -90,28 +94,29 @@ QuadrupedSpec::QuadrupedSpec(const EnvConfig& cfg, const std::string& source)
     for (const auto& item : missing) list += (list.empty() ? "" : ", ") + item;
     throw ModelError(robot.mjcf + ": missing " + list + " (named in " + source + ")");
   }
-  const int root = m->body_jntadr[base_body];
-  if (root < 0 || m->jnt_type[root] != mjJNT_FREE)
+  const int root = model->body_jntadr[base_body];
+  if (root < 0 || model->jnt_type[root] != mjJNT_FREE)
     throw ModelError(robot.mjcf + ": base body '" + robot.base_body + "' needs a free joint");
-  base_qpos = m->jnt_qposadr[root];
-  base_dof = m->jnt_dofadr[root];
-  base_mass = m->body_mass[base_body];
-  for (int i = 0; i < 3; ++i) base_inertia[i] = m->body_inertia[3 * base_body + i];
+  base_qpos = model->jnt_qposadr[root];
+  base_dof = model->jnt_dofadr[root];
+  base_mass = model->body_mass[base_body];
+  for (int i = 0; i < 3; ++i) base_inertia[i] = model->body_inertia[3 * base_body + i];
   if (base_mass + config.randomization.added_mass[0] <= 0)
     throw ConfigError(source + ": env.randomization.added_mass: would make the base mass " +
                       "non-positive (base mass " + std::to_string(base_mass) + " kg)");
 
   // timing
-  control_dt = robot.decimation * m->opt.timestep;
-  episode_steps = std::max(1, static_cast<int>(
-                                  std::lround(config.termination.episode_length_s / control_dt)));
+  const double control_dt = robot.decimation * model->opt.timestep;  // s
+  episode_steps =
+      std::max(1, static_cast<int>(std::lround(config.termination.episode_length_s / control_dt)));
 
   // observation layout; `critic` defaults to `teacher` (or `policy` when there is no teacher)
   auto groups_cfg = config.observations.groups;
   for (const auto& name : config.observations.noisy_groups) {
     bool found = false;
     for (const auto& g : groups_cfg) found = found || g.first == name;
-    if (!found) throw ConfigError(source + ": env.observations.noisy_groups: no group '" + name + "'");
+    if (!found)
+      throw ConfigError(source + ": env.observations.noisy_groups: no group '" + name + "'");
   }
   auto find_group = [&](const std::string& name) -> const std::vector<std::string>* {
     for (const auto& g : groups_cfg)
@@ -123,15 +128,16 @@ QuadrupedSpec::QuadrupedSpec(const EnvConfig& cfg, const std::string& source)
     if (fallback) groups_cfg.emplace_back("critic", *fallback);
   }
   for (const auto& g : groups_cfg) {
-    layout.groups.push_back(CompileGroup(g.first, g.second, config.observations, num_joints,
-                                         num_feet));
+    layout.groups.push_back(
+        CompileGroup(g.first, g.second, config.observations, num_joints, num_feet));
     CompiledGroup compiled;
     compiled.width = layout.groups.back().width;
     for (const auto& t : layout.groups.back().terms)
-      compiled.terms.push_back({FindObservationTerm(t.name)->id, t.offset, t.width, t.scale,
-                                t.noise});
+      compiled.terms.push_back(
+          {FindObservationTerm(t.name)->id, t.offset, t.width, t.scale, t.noise});
     groups.push_back(compiled);
   }
+  // the env's only source of control parameters; the robot config is just the input
   layout.joint_names = robot.joints;
   layout.default_pose = robot.default_pose;
   layout.kp = robot.kp;
@@ -146,12 +152,6 @@ QuadrupedSpec::QuadrupedSpec(const EnvConfig& cfg, const std::string& source)
     rewards.emplace_back(FindRewardTerm(name)->id, scale);
     reward_names.push_back(name);
   }
-}
-
-double PdTorque(double kp, double kd, double target, double q, double qd, double limit,
-                double strength) {
-  const double tau = strength * (kp * (target - q) - kd * qd);
-  return std::clamp(tau, -limit, limit);
 }
 
 }  // namespace tutor

@@ -1,0 +1,62 @@
+#include "learning/policy_loading.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/error.h"
+
+namespace tutor {
+
+LoadedPolicy LoadPolicy(const std::string& path, const std::string& which) {
+  if (!which.empty() && which != "teacher" && which != "student")
+    throw ConfigError("--policy: expected 'teacher' or 'student', got '" + which + "'");
+  torch::serialize::InputArchive archive;
+  LoadedPolicy loaded;
+  loaded.meta = OpenCheckpoint(path, &archive);
+  const CheckpointMeta& meta = loaded.meta;
+
+  // which network of the checkpoint: the only place that tells PPO from distillation
+  if (meta.kind == "ppo") {
+    if (which == "student")
+      throw ConfigError(path + ": a PPO checkpoint holds only a teacher (--policy teacher)");
+    loaded.role = "actor";
+    loaded.name = "teacher";
+  } else if (meta.kind == "distillation") {
+    loaded.role = which.empty() ? "student" : which;
+    loaded.name = loaded.role;
+  } else {
+    throw CheckpointError(path + ": unknown checkpoint kind '" + meta.kind + "'");
+  }
+  const auto set = meta.sets.find(loaded.role);
+  if (set == meta.sets.end())
+    throw CheckpointError(path + ": no observation set for its " + loaded.role);
+  loaded.group = set->second;
+  loaded.layout = EnvLayout::Parse(meta.layout);
+
+  // the network as the checkpoint describes it, then its weights
+  try {
+    YAML::Emitter spec;
+    spec << YAML::Load(meta.model)[loaded.role];
+    loaded.net = PolicyNet(ParsePolicySpec(spec.c_str(), path));
+  } catch (const YAML::Exception& e) {
+    throw CheckpointError(path + ": malformed model description: " + e.what());
+  }
+  torch::serialize::InputArchive model = ModelArchive(&archive, path);
+  if (meta.format_version == 1 && meta.kind == "ppo") {
+    LoadPpoActorV1(&model, loaded.net.get(), path);
+  } else {
+    try {
+      torch::serialize::InputArchive weights;
+      model.read(loaded.role, weights);
+      loaded.net->load(weights);
+    } catch (const c10::Error& e) {
+      throw CheckpointError(path + ": " + loaded.role +
+                            " weights do not match the stored architecture: " +
+                            e.what_without_backtrace());
+    }
+  }
+  for (auto& p : loaded.net->parameters()) p.requires_grad_(false);
+  loaded.net->eval();
+  return loaded;
+}
+
+}  // namespace tutor
