@@ -2,7 +2,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/error.h"
 
 namespace tutor {
 
@@ -29,18 +28,8 @@ std::string DescribeActorCritic(const ActorCritic& model) {
 }
 
 ActorCritic ActorCriticFromDescription(const std::string& text, const std::string& path) {
-  try {
-    const YAML::Node root = YAML::Load(text);
-    if (root["type"].as<std::string>() != "actor_critic")
-      throw CheckpointError(path + ": holds a '" + root["type"].as<std::string>() +
-                            "' model, expected an actor_critic (a PPO checkpoint)");
-    YAML::Emitter actor, critic;
-    actor << root["actor"];
-    critic << root["critic"];
-    return ActorCritic(ParsePolicySpec(actor.c_str(), path), ParseValueSpec(critic.c_str(), path));
-  } catch (const YAML::Exception& e) {
-    throw CheckpointError(path + ": malformed model description: " + e.what());
-  }
+  CheckModelType(text, "actor_critic", "an actor_critic (a PPO checkpoint)", path);
+  return ActorCritic(PolicySpecAt(text, "actor", path), ValueSpecAt(text, "critic", path));
 }
 
 }  // namespace tutor

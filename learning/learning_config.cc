@@ -48,9 +48,9 @@ void ReadPpo(const ConfigReader& r, PpoConfig* c) {
 void ReadRunner(const ConfigReader& r, RunnerConfig* c) {
   for (const char* old : {"actor_group", "critic_group"})
     if (r.Has(old))
-      r.Fail(old, "no such key: observation sets are named by role now, e.g. "
-                  "`observation_sets: {actor: teacher, critic: critic}` for train or "
-                  "`{student: policy}` for distill");
+      r.Fail(old, "`observation_sets` instead (sets are named by role: "
+                  "`{actor: teacher, critic: critic}` for train, `{student: policy}` for "
+                  "distill)");
   r.ExpectKeys({"num_steps_per_env", "max_iterations", "save_interval", "log_dir",
                 "observation_sets"});
   r.Read("num_steps_per_env", &c->num_steps_per_env, 1, 1 << 20);

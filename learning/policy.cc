@@ -183,4 +183,36 @@ ValueSpec ParseValueSpec(const std::string& text, const std::string& path) {
   }
 }
 
+namespace {
+// the text of the node under `key`, CheckpointError when absent
+std::string SubDescription(const std::string& model_text, const std::string& key,
+                           const std::string& path) {
+  const YAML::Node root = LoadDescription(model_text, path);
+  if (!root.IsMap() || !root[key])
+    throw CheckpointError(path + ": the model description has no '" + key + "'");
+  YAML::Emitter out;
+  out.SetDoublePrecision(17);
+  out << root[key];
+  return out.c_str();
+}
+}  // namespace
+
+PolicySpec PolicySpecAt(const std::string& model_text, const std::string& key,
+                        const std::string& path) {
+  return ParsePolicySpec(SubDescription(model_text, key, path), path);
+}
+
+ValueSpec ValueSpecAt(const std::string& model_text, const std::string& key,
+                      const std::string& path) {
+  return ParseValueSpec(SubDescription(model_text, key, path), path);
+}
+
+void CheckModelType(const std::string& model_text, const std::string& type,
+                    const std::string& what, const std::string& path) {
+  const YAML::Node root = LoadDescription(model_text, path);
+  const std::string stored = root.IsMap() && root["type"] ? root["type"].Scalar() : "";
+  if (stored != type)
+    throw CheckpointError(path + ": holds a '" + stored + "' model, expected " + what);
+}
+
 }  // namespace tutor

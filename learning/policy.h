@@ -78,6 +78,15 @@ std::string DescribePolicySpec(const PolicySpec& spec);
 PolicySpec ParsePolicySpec(const std::string& yaml_text, const std::string& path);
 std::string DescribeValueSpec(const ValueSpec& spec);
 ValueSpec ParseValueSpec(const std::string& yaml_text, const std::string& path);
+// the spec under `key` of a model description ({type: ..., actor: ..., critic: ...} or
+// {type: ..., student: ..., teacher: ...}); CheckpointError naming `path` when absent
+PolicySpec PolicySpecAt(const std::string& model_text, const std::string& key,
+                        const std::string& path);
+ValueSpec ValueSpecAt(const std::string& model_text, const std::string& key,
+                      const std::string& path);
+// CheckpointError unless the description's type is `type` (`what` says what that means)
+void CheckModelType(const std::string& model_text, const std::string& type,
+                    const std::string& what, const std::string& path);
 
 }  // namespace tutor
 

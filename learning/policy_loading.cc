@@ -1,7 +1,5 @@
 #include "learning/policy_loading.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include "core/error.h"
 
 namespace tutor {
@@ -33,13 +31,7 @@ LoadedPolicy LoadPolicy(const std::string& path, const std::string& which) {
   loaded.layout = EnvLayout::Parse(meta.layout);
 
   // the network as the checkpoint describes it, then its weights
-  try {
-    YAML::Emitter spec;
-    spec << YAML::Load(meta.model)[loaded.role];
-    loaded.net = PolicyNet(ParsePolicySpec(spec.c_str(), path));
-  } catch (const YAML::Exception& e) {
-    throw CheckpointError(path + ": malformed model description: " + e.what());
-  }
+  loaded.net = PolicyNet(PolicySpecAt(meta.model, loaded.role, path));
   torch::serialize::InputArchive model = ModelArchive(&archive, path);
   if (meta.format_version == 1 && meta.kind == "ppo") {
     LoadPpoActorV1(&model, loaded.net.get(), path);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/clock.h"
 #include "core/error.h"
 
@@ -95,6 +96,8 @@ Runner::Runner(VecEnv* env, Algorithm* algorithm, const RunnerConfig& config,
 
 void Runner::Learn(int last_iteration) {
   std::filesystem::create_directories(config_.log_dir);
+  // the resolved config beside the checkpoints (it is inside each of them too)
+  WriteTextAtomically(config_.log_dir + "/config.yaml", "config", meta_.config + "\n");
   const auto groups = algorithm_->Groups();
   const int n = env_->NumEnvs();
   env_->Reset();

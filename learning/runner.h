@@ -41,7 +41,8 @@ class Runner {
   // ConfigError when a set names a group the env does not have.
   Runner(VecEnv* env, Algorithm* algorithm, const RunnerConfig& config, std::string config_text);
 
-  // runs until `last_iteration` (exclusive), or until StopRequested(); saves at the end
+  // runs until `last_iteration` (exclusive), or until StopRequested(); writes config.yaml into
+  // the log dir first and saves at the end
   void Learn(int last_iteration);
   void Save(const std::string& path);
   // restores the algorithm (model, normalizers, optimizer, learning rate), iteration and RNG;

@@ -57,17 +57,12 @@ std::string DescribeStudentTeacher(const StudentTeacher& model) {
 }
 
 StudentTeacher StudentTeacherFromDescription(const std::string& text, const std::string& path) {
+  CheckModelType(text, "student_teacher", "a student_teacher (a distillation checkpoint)", path);
+  PolicyNet student(PolicySpecAt(text, "student", path));
+  PolicyNet teacher(PolicySpecAt(text, "teacher", path));
   try {
     const YAML::Node root = YAML::Load(text);
-    if (root["type"].as<std::string>() != "student_teacher")
-      throw CheckpointError(path + ": holds a '" + root["type"].as<std::string>() +
-                            "' model, expected a student_teacher (a distillation checkpoint)");
-    YAML::Emitter student, teacher;
-    student << root["student"];
-    teacher << root["teacher"];
-    return StudentTeacher(PolicyNet(ParsePolicySpec(student.c_str(), path)),
-                          PolicyNet(ParsePolicySpec(teacher.c_str(), path)),
-                          root["student_feature_layer"].as<int>(),
+    return StudentTeacher(student, teacher, root["student_feature_layer"].as<int>(),
                           root["teacher_feature_layer"].as<int>(), root["projection"].as<bool>());
   } catch (const YAML::Exception& e) {
     throw CheckpointError(path + ": malformed model description: " + e.what());

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
+#include <sstream>
 #include <vector>
 
 #include "core/clock.h"
@@ -13,6 +13,7 @@
 #include "tools/app_config.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/common.h"
 
 namespace tutor {
 namespace {
@@ -122,9 +123,7 @@ int RunBenchEnv(int argc, char** argv, int first) {
               bare_scaling);
 
   if (args.Has("json")) {
-    const std::string path = args.Get("json");
-    std::ofstream out(path);
-    if (!out) throw ConfigError("bench env: --json " + path + ": cannot write");
+    std::ostringstream out;
     out << "{\n  \"envs\": " << env.NumEnvs() << ",\n  \"steps\": " << steps
         << ",\n  \"decimation\": " << decimation << ",\n  \"results\": [\n";
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -137,6 +136,7 @@ int RunBenchEnv(int argc, char** argv, int first) {
     }
     out << "  ],\n  \"ratio\": " << ratio << ",\n  \"env_scaling\": " << env_scaling
         << ",\n  \"bare_scaling\": " << bare_scaling << "\n}\n";
+    WriteOutput("bench env", "json", args.Get("json"), out.str());
   }
   return 0;
 }

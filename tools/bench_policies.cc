@@ -242,21 +242,13 @@ int RunBenchPolicies(int argc, char** argv, int first) {
   const std::string markdown = Markdown(reports, episodes);
   std::fputs(markdown.c_str(), stdout);
   const std::string json = Json(reports, episodes, seed);
-  if (args.Has("json")) {
-    std::ofstream out(args.Get("json"));
-    if (!out) throw ConfigError("bench policies: --json " + args.Get("json") + ": cannot write");
-    out << json;
-  }
-  if (args.Has("markdown")) {
-    std::ofstream out(args.Get("markdown"));
-    if (!out) throw ConfigError("bench policies: --markdown " + args.Get("markdown") + ": cannot write");
-    out << markdown;
-  }
+  if (args.Has("json")) WriteOutput("bench policies", "json", args.Get("json"), json);
+  if (args.Has("markdown"))
+    WriteOutput("bench policies", "markdown", args.Get("markdown"), markdown);
   if (args.Has("plots")) {
     const std::string dir = args.Get("plots");
-    std::filesystem::create_directories(dir);
     const std::string json_path = dir + "/bench_policies.json";
-    std::ofstream(json_path) << json;
+    WriteOutput("bench policies", "plots", json_path, json);
     const std::string cmd = "/usr/bin/python3 '" + std::string(TUTOR_SOURCE_DIR) +
                             "/scripts/plot_bench.py' '" + json_path + "' '" + dir + "'";
     if (std::system(cmd.c_str()) != 0)

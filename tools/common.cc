@@ -4,7 +4,11 @@
 #include <torch/torch.h>
 
 #include <csignal>
+#include <filesystem>
+#include <cstdio>
 
+#include "core/atomic_file.h"
+#include "core/error.h"
 #include "learning/runner.h"
 
 namespace tutor {
@@ -47,5 +51,28 @@ extern "C" void OnSigint(int) {
 }  // namespace
 
 void InstallStopHandler() { std::signal(SIGINT, OnSigint); }
+
+void WriteOutput(const std::string& command, const std::string& flag, const std::string& path,
+                 const std::string& text) {
+  try {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    WriteTextAtomically(path, "output", text);
+  } catch (const std::exception& e) {
+    throw ConfigError(command + ": --" + flag + " " + path + ": cannot write (" + e.what() + ")");
+  }
+}
+
+void ResumeIfAsked(Runner* runner, const std::string& checkpoint) {
+  if (checkpoint.empty()) return;
+  runner->Load(checkpoint);
+  std::printf("resumed %s at iteration %d\n", checkpoint.c_str(), runner->iteration());
+}
+
+void ReportRun(const Runner& runner, const std::string& log_dir) {
+  std::printf("%s at iteration %d, %lld env steps; checkpoint %s/model_latest.pt\n",
+              Runner::StopRequested() ? "stopped" : "done", runner.iteration(),
+              static_cast<long long>(runner.env_steps()), log_dir.c_str());
+}
 
 }  // namespace tutor

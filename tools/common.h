@@ -8,6 +8,8 @@
 
 namespace tutor {
 
+class Runner;
+
 // the flags train and distill share: --config --set --log-dir --seed --threads --iterations
 // --resume, after `extra` flags of the command's own
 std::vector<Args::Flag> RunFlags(const std::string& default_config,
@@ -19,6 +21,16 @@ std::vector<std::string> RunOverrides(const Args& args);
 int SetThreads(int threads);
 // Ctrl-C asks the runner to save and stop instead of killing the process
 void InstallStopHandler();
+
+// writes a result file named by `--flag` (its folder created, the file replaced atomically);
+// ConfigError "<command>: --<flag> <path>: cannot write ..." otherwise
+void WriteOutput(const std::string& command, const std::string& flag, const std::string& path,
+                 const std::string& text);
+
+// resumes `runner` from `checkpoint` when one is given, saying so
+void ResumeIfAsked(Runner* runner, const std::string& checkpoint);
+// one line on how a run ended (stopped or done, iteration, env steps, checkpoint)
+void ReportRun(const Runner& runner, const std::string& log_dir);
 
 }  // namespace tutor
 

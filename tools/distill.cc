@@ -1,8 +1,6 @@
 // tutor distill: a proprioceptive student from a frozen privileged teacher (DAgger-style),
 // optionally as a progressive chain of ever smaller students.
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "core/error.h"
 #include "envs/quadruped_vec_env.h"
@@ -56,12 +54,7 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
                        dc.loss == BcLoss::kFeature);
   Distillation algorithm(model, dc, rc.num_steps_per_env, env.NumEnvs(), sets);
   Runner runner(&env, &algorithm, rc, config.resolved);
-  if (!resume.empty()) {
-    runner.Load(resume);
-    std::printf("resumed %s at iteration %d\n", resume.c_str(), runner.iteration());
-  }
-  std::filesystem::create_directories(rc.log_dir);
-  std::ofstream(rc.log_dir + "/config.yaml") << config.resolved << "\n";
+  ResumeIfAsked(&runner, resume);
   std::printf("distill: %d envs x %d steps, student on '%s' (%d; %s memory, %lld parameters), "
               "teacher on '%s' (%d), loss %s, log %s\n",
               env.NumEnvs(), rc.num_steps_per_env, student_group.c_str(),
@@ -69,9 +62,7 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
               static_cast<long long>(student->NumParameters()), teacher.group.c_str(),
               env.GroupWidth(teacher.group), ChoiceName(BcLosses(), dc.loss), rc.log_dir.c_str());
   runner.Learn(iterations);
-  std::printf("%s at iteration %d, %lld env steps; checkpoint %s/model_latest.pt\n",
-              Runner::StopRequested() ? "stopped" : "done", runner.iteration(),
-              static_cast<long long>(runner.env_steps()), rc.log_dir.c_str());
+  ReportRun(runner, rc.log_dir);
   return rc.log_dir + "/model_latest.pt";
 }
 

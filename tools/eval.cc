@@ -1,6 +1,5 @@
 // tutor eval: deterministic rollouts of a checkpoint on fixed seeds and commands.
 #include <cstdio>
-#include <fstream>
 
 #include "core/error.h"
 #include "learning/checkpoint.h"
@@ -48,11 +47,8 @@ int RunEval(int argc, char** argv, int first) {
               "  |yaw-rate error| %.4f rad/s\n  mean power       %.1f W\n",
               result.mean_return, result.mean_length, 100.0 * result.fall_rate, result.vx_error,
               result.vy_error, result.yaw_rate_error, result.power);
-  if (args.Has("json")) {
-    std::ofstream out(args.Get("json"));
-    if (!out) throw ConfigError("eval: --json " + args.Get("json") + ": cannot write");
-    out << EvalResultJson(result, "") << "\n";
-  }
+  if (args.Has("json"))
+    WriteOutput("eval", "json", args.Get("json"), EvalResultJson(result, "") + "\n");
   return 0;
 }
 

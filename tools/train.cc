@@ -1,7 +1,5 @@
 // tutor train: PPO on the actor and critic observation sets (the teacher by default).
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "core/error.h"
 #include "envs/quadruped_vec_env.h"
@@ -48,21 +46,14 @@ int RunTrain(int argc, char** argv, int first) {
                      ValueSpec{critic_obs, lc.critic});
   Ppo ppo(policy, lc.ppo, rc.num_steps_per_env, env.NumEnvs(), sets);
   Runner runner(&env, &ppo, rc, config.resolved);
-  if (!resume.empty()) {
-    runner.Load(resume);
-    std::printf("resumed %s at iteration %d\n", resume.c_str(), runner.iteration());
-  }
-  std::filesystem::create_directories(rc.log_dir);
-  std::ofstream(rc.log_dir + "/config.yaml") << config.resolved << "\n";
+  ResumeIfAsked(&runner, resume);
   std::printf("train: %d envs x %d steps, %d threads, actor on '%s' (%d) critic on '%s' (%d), "
               "log %s\n",
               env.NumEnvs(), rc.num_steps_per_env, threads, sets.at("actor").c_str(), actor_obs,
               sets.at("critic").c_str(), critic_obs, rc.log_dir.c_str());
   InstallStopHandler();
   runner.Learn(rc.max_iterations);
-  std::printf("%s at iteration %d, %lld env steps; checkpoint %s/model_latest.pt\n",
-              Runner::StopRequested() ? "stopped" : "done", runner.iteration(),
-              static_cast<long long>(runner.env_steps()), rc.log_dir.c_str());
+  ReportRun(runner, rc.log_dir);
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "core/config_reader.h"
 #include "envs/env_config.h"
 #include "envs/quadruped_vec_env.h"
+#include "envs/rng.h"
 
 namespace tutor::testing {
 
@@ -53,6 +54,35 @@ inline std::vector<double> Term(const QuadrupedVecEnv& env, const std::string& g
     }
   ADD_FAILURE() << "no term " << term << " in group " << group;
   return {};
+}
+
+// `steps` steps of uniform random actions in ±0.5 drawn from RNG stream `seed`; the episode
+// must not end meanwhile
+inline void StepRandomly(QuadrupedVecEnv* env, int steps, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> actions(static_cast<size_t>(env->NumEnvs()) * env->NumActions());
+  for (int k = 0; k < steps; ++k) {
+    for (float& a : actions) a = static_cast<float>(rng.Uniform(-0.5, 0.5));
+    env->Step(actions.data());
+    ASSERT_EQ(env->Terminated()[0] + env->Truncated()[0], 0.0f) << "episode ended at step " << k;
+  }
+}
+
+// one step of env 0 with every action at +5 (2.5 rad past the default pose): checks that no
+// motor exceeds `strength` x its torque limit and returns how many sit exactly at it
+inline int SaturatedMotorsAfterAHardStep(QuadrupedVecEnv* env, double strength) {
+  env->Reset();
+  std::vector<float> actions(env->NumActions(), 5.0f);
+  env->Step(actions.data());
+  const auto& torques = env->Env(0).torques();
+  const auto& limits = env->Layout().torque_limits;
+  int saturated = 0;
+  for (int j = 0; j < env->NumActions(); ++j) {
+    EXPECT_LE(std::abs(torques[j]), strength * limits[j]);
+    saturated += std::abs(torques[j]) == strength * limits[j];
+    EXPECT_EQ(env->Env(0).data()->qfrc_applied[env->Model().joint_dof[j]], torques[j]);
+  }
+  return saturated;
 }
 
 }  // namespace tutor::testing

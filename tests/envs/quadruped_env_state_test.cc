@@ -109,13 +109,7 @@ TEST(QuadrupedEnvStateTest, FootHeightsMatchKinematicsOfTheFinalQpos) {
   config.randomization.init_random_yaw = true;
   QuadrupedVecEnv env(config);
   env.Reset();
-  Rng rng(11);
-  std::vector<float> actions(env.NumActions());
-  for (int k = 0; k < 6; ++k) {
-    for (float& a : actions) a = static_cast<float>(rng.Uniform(-0.5, 0.5));
-    env.Step(actions.data());
-    ASSERT_EQ(env.Terminated()[0] + env.Truncated()[0], 0.0f) << "episode ended at step " << k;
-  }
+  StepRandomly(&env, 6, 11);
   // a fresh mjData at the env's qpos, positions from forward kinematics alone
   const mjModel* model = env.Env(0).model();
   DataPtr fresh = MakeData(model);

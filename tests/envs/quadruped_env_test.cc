@@ -53,13 +53,7 @@ TEST(QuadrupedEnvTest, TeacherBaseLinVelEqualsBodyFrameVelocityFromMujoco) {
   config.randomization.init_random_yaw = true;
   QuadrupedVecEnv env(config);
   env.Reset();
-  Rng rng(7);
-  std::vector<float> actions(env.NumActions());
-  for (int k = 0; k < 5; ++k) {
-    for (float& a : actions) a = static_cast<float>(rng.Uniform(-0.5, 0.5));
-    env.Step(actions.data());
-  }
-  ASSERT_EQ(env.Terminated()[0] + env.Truncated()[0], 0.0f);
+  StepRandomly(&env, 5, 7);
   mjData* data = env.Env(0).data();
   mj_forward(env.Env(0).model(), data);  // frame quantities of the current state
   mjtNum velocity[6];                    // [angular; linear] in the body's own frame
@@ -124,18 +118,7 @@ TEST(QuadrupedEnvTest, PdTorqueMatchesHandComputedValuesAndClips) {
 
   // in the env: a saturating action drives every motor to its limit, never past it
   QuadrupedVecEnv env(StillConfig(1));
-  env.Reset();
-  std::vector<float> actions(env.NumActions(), 5.0f);  // 2.5 rad past the default pose
-  env.Step(actions.data());
-  const auto& torques = env.Env(0).torques();
-  const auto& limits = env.Layout().torque_limits;
-  int saturated = 0;
-  for (int j = 0; j < 12; ++j) {
-    EXPECT_LE(std::abs(torques[j]), limits[j]);
-    saturated += std::abs(torques[j]) == limits[j];
-    EXPECT_EQ(env.Env(0).data()->qfrc_applied[env.Model().joint_dof[j]], torques[j]);
-  }
-  EXPECT_GE(saturated, 6);
+  EXPECT_GE(SaturatedMotorsAfterAHardStep(&env, 1.0), 6);
 }
 
 TEST(QuadrupedEnvTest, MotorStrengthScalesTheTorqueLimit) {
@@ -151,17 +134,7 @@ TEST(QuadrupedEnvTest, MotorStrengthScalesTheTorqueLimit) {
   EnvConfig config = StillConfig(1);
   config.randomization.motor_strength[0] = config.randomization.motor_strength[1] = 0.5;
   QuadrupedVecEnv env(config);
-  env.Reset();
-  std::vector<float> actions(env.NumActions(), 5.0f);  // 2.5 rad past the default pose
-  env.Step(actions.data());
-  const auto& torques = env.Env(0).torques();
-  const auto& limits = env.Layout().torque_limits;
-  int saturated = 0;
-  for (int j = 0; j < 12; ++j) {
-    EXPECT_LE(std::abs(torques[j]), 0.5 * limits[j]);
-    saturated += std::abs(torques[j]) == 0.5 * limits[j];
-  }
-  EXPECT_GE(saturated, 6);
+  EXPECT_GE(SaturatedMotorsAfterAHardStep(&env, 0.5), 6);
 }
 
 TEST(QuadrupedEnvTest, FallTerminatesAndAutoResets) {

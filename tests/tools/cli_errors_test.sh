@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Bad input exits 2 with one line naming the problem: a teacher whose observation layout
 # differs from the env's (the differing term is named), a missing teacher checkpoint, a
-# malformed --set value, an unknown flag. Usage: cli_errors_test.sh TUTOR_BINARY
+# malformed --set value, an unknown flag, config keys that are renamed, ignored or
+# inconsistent. Also: eval runs its env on the threads it is given, with the same numbers.
+# Usage: cli_errors_test.sh TUTOR_BINARY
 set -uo pipefail
 tutor=$1
 work=$(mktemp -d)
@@ -28,4 +30,28 @@ expect 2 "ppo.clip_param: expected a number in" -- "$tutor" train --set ppo.clip
 expect 2 "unknown flag --iteration" -- "$tutor" train --iteration 3
 expect 2 "env.rewards.scales.feet_airtime: expected a known reward term" -- \
   "$tutor" train --set env.rewards.scales.feet_airtime=1
+t="$work/teacher/model_latest.pt"
+expect 2 'runner.actor_group: expected `observation_sets` instead' -- \
+  "$tutor" train --set runner.actor_group=policy
+expect 2 "runner.observation_sets.student: no such role here (expected actor, critic)" -- \
+  "$tutor" train --set runner.observation_sets.student=policy
+expect 2 'ppo: `tutor distill` does not use this section' -- \
+  "$tutor" distill --teacher "$t" --set ppo.gamma=0.9
+expect 2 "ppo.min_learning_rate (0.100000) must not exceed ppo.max_learning_rate" -- \
+  "$tutor" train --set ppo.min_learning_rate=0.1 --set ppo.max_learning_rate=0.01
+expect 2 "ppo.num_mini_batches: 100 mini-batches from 8 transitions" -- \
+  "$tutor" train "${small[@]}" --set ppo.num_mini_batches=100
+expect 2 "runner.observation_sets.teacher: 'policy', but the teacher in" -- \
+  "$tutor" distill --teacher "$t" "${small[@]}" --set runner.observation_sets.teacher=policy
+expect 2 "distillation.loss: expected mse, huber, kl or feature, got 'l1'" -- \
+  "$tutor" distill --teacher "$t" --set distillation.loss=l1
+
+# eval: --threads reaches the env, and the numbers do not depend on it
+for n in 1 2; do
+  "$tutor" eval --checkpoint "$t" --episodes 4 --threads $n --json "$work/eval$n.json" \
+    > "$work/eval$n.txt" 2>&1 || { echo "FAILED: eval --threads $n"; fail=1; }
+  grep -q ", $n env threads" "$work/eval$n.txt" || { echo "FAILED: eval --threads $n:"; cat "$work/eval$n.txt"; fail=1; }
+done
+cmp -s "$work/eval1.json" "$work/eval2.json" || { echo "FAILED: eval differs between 1 and 2 threads"; fail=1; }
+[[ $fail -eq 0 ]] && echo "ok: eval on 1 and 2 env threads, identical results"
 exit $fail
