@@ -41,7 +41,7 @@ int RunEval(int argc, char** argv, int first) {
   const EvalResult result = Evaluate(&env, MeanActionPolicy(loaded), {loaded.group});
   std::printf("eval %s (%s on '%s'), %d episodes of up to %.0f s, seed %d, %d env threads\n",
               path.c_str(), loaded.name.c_str(), loaded.group.c_str(), episodes,
-              config.env.termination.episode_length_s, config.env.seed, env.NumThreads());
+              config.env.termination.episode_length_s, config.env.seed, result.env_threads);
   std::printf("  mean return      %.3f\n  mean length      %.1f steps\n  fall rate        %.2f %%\n"
               "  |vx error|       %.4f m/s\n  |vy error|       %.4f m/s\n"
               "  |yaw-rate error| %.4f rad/s\n  mean power       %.1f W\n",

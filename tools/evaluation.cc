@@ -31,6 +31,7 @@ EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
   // and a 1e-7 difference grows over 1000 chaotic steps; the env itself is thread-invariant,
   // so the numbers are the same for any --threads
   const TorchThreadsGuard one_thread(1);
+  const int env_threads = env->NumThreads();  // the env's own count, not torch's
   const int n = env->NumEnvs();
   for (int i = 0; i < n; ++i) {
     const auto command = EvalCommand(i);
@@ -56,6 +57,7 @@ EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
   }
   EvalResult result;
   result.episodes = n;
+  result.env_threads = env_threads;
   result.per_episode = first;
   for (const auto& e : first) {
     result.mean_return += e.episode_return / n;

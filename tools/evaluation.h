@@ -31,6 +31,7 @@ struct EvalResult {
   int episodes = 0;
   double mean_return = 0, mean_length = 0, fall_rate = 0;
   double vx_error = 0, vy_error = 0, yaw_rate_error = 0, power = 0;
+  int env_threads = 0;  // the threads the env stepped on (inference runs on one)
   std::vector<EpisodeInfo> per_episode;  // in episode order
 };
 
