@@ -39,6 +39,14 @@ void WriteAtomically(const std::string& path, const std::string& what,
     std::remove(temp.c_str());
     throw CheckpointError(path + ": cannot move the written " + what + " into place");
   }
+  // the rename itself reaches the disk with the folder's entry
+  const size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
 }
 
 void WriteTextAtomically(const std::string& path, const std::string& what,

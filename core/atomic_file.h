@@ -7,7 +7,7 @@
 namespace tutor {
 
 // Writes `path` through a temporary file beside it: `write(temp_path)` fills the temporary,
-// which is then flushed to disk and renamed over `path`, so a crash or a failed write never
+// which is then flushed to disk (fsync) and renamed over `path` (the folder fsynced too), so a crash or a failed write never
 // leaves a half-written file where a good one was. `what` names the file's kind in errors
 // ("checkpoint", "export"); CheckpointError naming `path` when any step fails (the temporary
 // is removed).

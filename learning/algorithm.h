@@ -34,6 +34,8 @@ class Algorithm {
   virtual void ProcessStep(const EnvStep& step) = 0;
   virtual void ComputeReturns(const ObsMap& last_obs) = 0;  // a no-op for distillation
   virtual Stats Update() = 0;
+  // every name Update may report, in log order (metrics.csv has a fixed column set)
+  virtual std::vector<std::string> StatNames() const = 0;
 
   // what a checkpoint says about the algorithm: "ppo" or "distillation", the model's
   // architecture (YAML) and the observation set of each role (actor/critic, student/teacher)

@@ -37,6 +37,9 @@ class Distillation : public Algorithm {
   void ProcessStep(const EnvStep& step) override;
   void ComputeReturns(const ObsMap&) override {}
   Stats Update() override;
+  std::vector<std::string> StatNames() const override {
+    return {"behavior_loss", "optimizer_steps", "teacher_mix"};
+  }
   std::string Kind() const override { return "distillation"; }
   std::string DescribeModel() const override { return DescribeStudentTeacher(model_); }
   const ObservationSets& Sets() const override { return sets_; }

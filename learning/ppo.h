@@ -37,6 +37,10 @@ class Ppo : public Algorithm {
   void ProcessStep(const EnvStep& step) override;
   void ComputeReturns(const ObsMap& last_obs) override;
   Stats Update() override;
+  std::vector<std::string> StatNames() const override {
+    return {"value_loss", "surrogate_loss", "entropy", "kl", "rolled_back",
+            "skipped_nonfinite_rollout"};
+  }
   std::string Kind() const override { return "ppo"; }
   std::string DescribeModel() const override { return DescribeActorCritic(policy_); }
   const ObservationSets& Sets() const override { return sets_; }

@@ -96,8 +96,10 @@ Runner::Runner(VecEnv* env, Algorithm* algorithm, const RunnerConfig& config,
 
 void Runner::Learn(int last_iteration) {
   std::filesystem::create_directories(config_.log_dir);
-  // the resolved config beside the checkpoints (it is inside each of them too)
+  // the resolved config beside the checkpoints (it is inside each of them too), and the logs,
+  // which keep what this run (or the run it resumes) logged up to the current iteration
   WriteTextAtomically(config_.log_dir + "/config.yaml", "config", meta_.config + "\n");
+  metrics_ = std::make_unique<MetricsLog>(config_.log_dir, MetricColumns(), iteration_);
   const auto groups = algorithm_->Groups();
   const int n = env_->NumEnvs();
   env_->Reset();
@@ -131,11 +133,25 @@ void Runner::Learn(int last_iteration) {
     wall_s_ += collect_s + learn_s;
     ++iteration_;
     LogIteration(collect_s, learn_s, stats, last_iteration);
-    if (config_.save_interval > 0 && iteration_ % config_.save_interval == 0)
-      Save(config_.log_dir + "/model_" + std::to_string(iteration_) + ".pt");
+    // model_latest.pt moves along with every save, so a killed run resumes from its newest
+    if (config_.save_interval > 0 && iteration_ % config_.save_interval == 0) SaveNumbered();
   }
+  SaveNumbered();
+}
+
+void Runner::SaveNumbered() {
   Save(config_.log_dir + "/model_" + std::to_string(iteration_) + ".pt");
   Save(config_.log_dir + "/model_latest.pt");
+}
+
+std::vector<std::string> Runner::MetricColumns() const {
+  std::vector<std::string> columns = {
+      "iteration",   "env_steps", "wall_s",   "steps_per_s",    "collect_s",
+      "learn_s",     "mean_return", "mean_length", "fall_rate", "vx_error",
+      "vy_error",    "yaw_rate_error", "learning_rate", "action_std"};
+  for (const auto& term : env_->RewardTermNames()) columns.push_back("reward/" + term);
+  for (const auto& stat : algorithm_->StatNames()) columns.push_back(stat);
+  return columns;
 }
 
 void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
@@ -145,43 +161,28 @@ void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
   const auto term_names = env_->RewardTermNames();
   const auto terms = window_.MeanTerms();
 
-  // metrics.csv: a fixed header from the first iteration logged by this process
-  std::vector<std::pair<std::string, double>> row = {
+  // metrics.csv and TensorBoard: every column of MetricColumns() that has a value
+  std::map<std::string, double> row = {
       {"iteration", iteration_},
       {"env_steps", static_cast<double>(env_steps_)},
       {"wall_s", wall_s_},
       {"steps_per_s", steps_per_s},
       {"collect_s", collect_s},
       {"learn_s", learn_s},
-      {"mean_return", window_.Mean(&EpisodeInfo::episode_return)},
-      {"mean_length", window_.MeanLength()},
-      {"fall_rate", window_.FallRate()},
-      {"vx_error", window_.Mean(&EpisodeInfo::vx_error)},
-      {"vy_error", window_.Mean(&EpisodeInfo::vy_error)},
-      {"yaw_rate_error", window_.Mean(&EpisodeInfo::yaw_rate_error)},
       {"learning_rate", algorithm_->LearningRate()},
       {"action_std", algorithm_->ActionStd()}};
-  for (size_t i = 0; i < term_names.size(); ++i)
-    row.emplace_back("reward/" + term_names[i], i < terms.size() ? terms[i] : 0.0);
-  for (const auto& [key, value] : stats) row.emplace_back(key, value);
-  if (!csv_.is_open()) {
-    const std::string path = config_.log_dir + "/metrics.csv";
-    const bool exists = std::filesystem::exists(path);
-    csv_.open(path, std::ios::app);
-    if (!csv_) throw ConfigError(path + ": cannot write metrics");
-    for (const auto& [key, value] : row) csv_columns_.push_back(key);
-    if (!exists) {
-      for (size_t i = 0; i < csv_columns_.size(); ++i) csv_ << (i ? "," : "") << csv_columns_[i];
-      csv_ << "\n";
-    }
+  if (!window_.Empty()) {
+    row["mean_return"] = window_.Mean(&EpisodeInfo::episode_return);
+    row["mean_length"] = window_.MeanLength();
+    row["fall_rate"] = window_.FallRate();
+    row["vx_error"] = window_.Mean(&EpisodeInfo::vx_error);
+    row["vy_error"] = window_.Mean(&EpisodeInfo::vy_error);
+    row["yaw_rate_error"] = window_.Mean(&EpisodeInfo::yaw_rate_error);
+    for (size_t i = 0; i < term_names.size() && i < terms.size(); ++i)
+      row["reward/" + term_names[i]] = terms[i];
   }
-  for (size_t i = 0; i < csv_columns_.size(); ++i) {
-    csv_ << (i ? "," : "");
-    for (const auto& [key, value] : row)
-      if (key == csv_columns_[i]) csv_ << value;
-  }
-  csv_ << "\n";
-  csv_.flush();
+  for (const auto& [key, value] : stats) row[key] = value;
+  metrics_->Write(iteration_, row);
 
   if (quiet) return;
   const double eta = (last_iteration - iteration_) * (collect_s + learn_s);

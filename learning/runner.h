@@ -3,7 +3,7 @@
 
 #include <atomic>
 #include <deque>
-#include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +11,7 @@
 #include "learning/algorithm.h"
 #include "learning/checkpoint.h"
 #include "learning/learning_config.h"
+#include "learning/metrics_log.h"
 
 namespace tutor {
 
@@ -58,6 +59,8 @@ class Runner {
 
  private:
   void LogIteration(double collect_s, double learn_s, const Stats& stats, int last_iteration);
+  void SaveNumbered();  // model_<iteration>.pt and model_latest.pt
+  std::vector<std::string> MetricColumns() const;
 
   VecEnv* env_;
   Algorithm* algorithm_;
@@ -67,8 +70,7 @@ class Runner {
   int64_t env_steps_ = 0;
   double wall_s_ = 0;
   EpisodeWindow window_;
-  std::ofstream csv_;
-  std::vector<std::string> csv_columns_;
+  std::unique_ptr<MetricsLog> metrics_;  // opened by Learn
 };
 
 }  // namespace tutor

@@ -4,14 +4,13 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/error.h"
 #include "envs/quadruped_vec_env.h"
 #include "tools/app_config.h"
-#include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 
@@ -56,10 +55,9 @@ double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
         mjData* data = datas[i].get();
         for (int s = 0; s < decimation; ++s) {
           for (int j = 0; j < spec.num_joints; ++j)
-            data->qfrc_applied[spec.joint_dof[j]] =
-                PdTorque(layout.kp[j], layout.kd[j], layout.default_pose[j],
-                         data->qpos[spec.joint_qpos[j]], data->qvel[spec.joint_dof[j]],
-                         layout.torque_limits[j], strength[j]);
+            data->qfrc_applied[spec.joint_dof[j]] = PdTorque(
+                layout.kp[j], layout.kd[j], layout.default_pose[j], data->qpos[spec.joint_qpos[j]],
+                data->qvel[spec.joint_dof[j]], layout.torque_limits[j], strength[j]);
           mj_step(model, data);
         }
       }
@@ -74,22 +72,29 @@ double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
 }  // namespace
 
 int RunBenchEnv(int argc, char** argv, int first) {
-  Args args("bench env", {{"config", "config file (default configs/go1_env.yaml)"},
-                          {"set", "override a config key, e.g. env.seed=3", false, true},
-                          {"envs", "number of envs (default 256)"},
-                          {"steps", "policy steps per measurement (default 500)"},
-                          {"threads", "max threads; 1..T are measured (default all cores)"},
-                          {"repeats", "measurements per point, best kept (default 3)"},
-                          {"json", "write the results to this JSON file"}});
-  args.Parse(argc, argv, first);
-  AppConfig config = LoadAppConfig(args.Get("config", DefaultConfigPath("go1_env.yaml")),
-                                   args.GetAll("set"));
-  config.env.num_envs = args.GetInt("envs", 256);
-  const int steps = args.GetInt("steps", 500);
-  const int max_threads = args.GetInt("threads", omp_get_num_procs());
-  const int repeats = args.GetInt("repeats", 3);
-  if (config.env.num_envs < 1 || steps < 1 || max_threads < 1 || repeats < 1)
-    throw ConfigError("bench env: --envs, --steps, --threads and --repeats must be positive");
+  CLI::App app("env throughput vs a bare mj_step loop, thread scaling", "bench env");
+  std::string config_path = DefaultConfigPath("go1_env.yaml"), json_path;
+  std::vector<std::string> overrides;
+  int envs = 256, steps = 500, max_threads = omp_get_num_procs(), repeats = 3;
+  app.add_option("--config", config_path, "config file")->capture_default_str();
+  app.add_option("--set", overrides, "override a config key, e.g. env.seed=3 (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--envs", envs, "number of envs")
+      ->check(CLI::Range(1, 1 << 30))
+      ->capture_default_str();
+  app.add_option("--steps", steps, "policy steps per measurement")
+      ->check(CLI::Range(1, 1 << 30))
+      ->capture_default_str();
+  app.add_option("--threads", max_threads, "max threads; 1..T are measured")
+      ->check(CLI::Range(1, 1 << 30))
+      ->capture_default_str();
+  app.add_option("--repeats", repeats, "measurements per point, best kept")
+      ->check(CLI::Range(1, 1 << 30))
+      ->capture_default_str();
+  app.add_option("--json", json_path, "write the results to this JSON file");
+  if (!ParseFlags(&app, argc, argv, first)) return 0;
+  AppConfig config = LoadAppConfig(config_path, overrides);
+  config.env.num_envs = envs;
 
   QuadrupedVecEnv env(config.env, config.source);
   const int decimation = config.env.robot.decimation;
@@ -106,8 +111,7 @@ int RunBenchEnv(int argc, char** argv, int first) {
     Row row{threads, 0, 0, 0};
     for (int r = 0; r < repeats; ++r) {  // alternate the two so drift hits both alike
       row.env_steps = std::max(row.env_steps, TimeEnv(&env, steps, threads));
-      row.bare_physics = std::max(row.bare_physics,
-                                  TimeBare(&env, steps, threads));
+      row.bare_physics = std::max(row.bare_physics, TimeBare(&env, steps, threads));
     }
     row.env_physics = row.env_steps * decimation;
     rows.push_back(row);
@@ -122,21 +126,19 @@ int RunBenchEnv(int argc, char** argv, int first) {
   std::printf("scaling 1 -> %d threads: env %.2fx, bare %.2fx\n", last.threads, env_scaling,
               bare_scaling);
 
-  if (args.Has("json")) {
-    std::ostringstream out;
-    out << "{\n  \"envs\": " << env.NumEnvs() << ",\n  \"steps\": " << steps
-        << ",\n  \"decimation\": " << decimation << ",\n  \"results\": [\n";
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const Row& r = rows[i];
-      out << "    {\"threads\": " << r.threads << ", \"env_steps_per_s\": " << r.env_steps
-          << ", \"env_physics_steps_per_s\": " << r.env_physics
-          << ", \"bare_physics_steps_per_s\": " << r.bare_physics
-          << ", \"ratio\": " << r.env_physics / r.bare_physics << "}"
-          << (i + 1 < rows.size() ? ",\n" : "\n");
-    }
-    out << "  ],\n  \"ratio\": " << ratio << ",\n  \"env_scaling\": " << env_scaling
-        << ",\n  \"bare_scaling\": " << bare_scaling << "\n}\n";
-    WriteOutput("bench env", "json", args.Get("json"), out.str());
+  if (!json_path.empty()) {
+    nlohmann::json results = nlohmann::json::array();
+    for (const Row& r : rows)
+      results.push_back({{"threads", r.threads},
+                         {"env_steps_per_s", r.env_steps},
+                         {"env_physics_steps_per_s", r.env_physics},
+                         {"bare_physics_steps_per_s", r.bare_physics},
+                         {"ratio", r.env_physics / r.bare_physics}});
+    const nlohmann::json out = {
+        {"envs", env.NumEnvs()},       {"steps", steps}, {"decimation", decimation},
+        {"results", results},          {"ratio", ratio}, {"env_scaling", env_scaling},
+        {"bare_scaling", bare_scaling}};
+    WriteOutput("bench env", "json", json_path, out.dump(2) + "\n");
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/clock.h"
@@ -14,7 +15,6 @@
 #include "learning/runner.h"
 #include "learning/torch_threads.h"
 #include "tools/app_config.h"
-#include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/evaluation.h"
@@ -59,30 +59,29 @@ void Progress(int done, int total, const std::string& what) {
   std::fflush(stderr);
 }
 
-std::string Json(const std::vector<PolicyReport>& reports, int episodes, int seed) {
-  std::ostringstream o;
-  o.precision(6);
-  o << "{\n  \"episodes\": " << episodes << ",\n  \"seed\": " << seed << ",\n  \"policies\": [\n";
-  for (size_t i = 0; i < reports.size(); ++i) {
-    const auto& r = reports[i];
-    o << "    {\n      \"name\": \"" << r.name << "\",\n      \"checkpoint\": \"" << r.path
-      << "\",\n      \"policy\": \"" << r.loaded.name << "\",\n      \"group\": \""
-      << r.loaded.group << "\",\n      \"recurrent\": " << (r.loaded.net->memory ? "true" : "false")
-      << ",\n      \"parameters\": " << r.loaded.net->NumParameters()
-      << ",\n      \"checkpoint_bytes\": " << r.checkpoint_bytes
-      << ",\n      \"latency_us_libtorch\": " << r.torch_latency_us
-      << ",\n      \"latency_us_eigen\": " << r.eigen_latency_us
-      << ",\n      \"batch_samples_per_s\": " << r.batch_samples_per_s
-      << ",\n      \"nominal\": " << EvalResultJson(r.nominal, "      ")
-      << ",\n      \"robustness\": [";
-    for (size_t k = 0; k < r.sweep.size(); ++k)
-      o << (k ? ", " : "") << "\n        {\"axis\": \"" << r.sweep[k].axis << "\", \"value\": "
-        << r.sweep[k].value << ", \"mean_return\": " << r.sweep[k].mean_return
-        << ", \"fall_rate\": " << r.sweep[k].fall_rate << "}";
-    o << "\n      ]\n    }" << (i + 1 < reports.size() ? "," : "") << "\n";
+nlohmann::json Json(const std::vector<PolicyReport>& reports, int episodes, int seed) {
+  nlohmann::json policies = nlohmann::json::array();
+  for (const auto& r : reports) {
+    nlohmann::json sweep = nlohmann::json::array();
+    for (const auto& p : r.sweep)
+      sweep.push_back({{"axis", p.axis},
+                       {"value", p.value},
+                       {"mean_return", p.mean_return},
+                       {"fall_rate", p.fall_rate}});
+    policies.push_back({{"name", r.name},
+                        {"checkpoint", r.path},
+                        {"policy", r.loaded.name},
+                        {"group", r.loaded.group},
+                        {"recurrent", r.loaded.net->recurrent()},
+                        {"parameters", r.loaded.net->NumParameters()},
+                        {"checkpoint_bytes", r.checkpoint_bytes},
+                        {"latency_us_libtorch", r.torch_latency_us},
+                        {"latency_us_eigen", r.eigen_latency_us},
+                        {"batch_samples_per_s", r.batch_samples_per_s},
+                        {"nominal", EvalResultJson(r.nominal)},
+                        {"robustness", sweep}});
   }
-  o << "  ]\n}\n";
-  return o.str();
+  return {{"episodes", episodes}, {"seed", seed}, {"policies", policies}};
 }
 
 std::string Markdown(const std::vector<PolicyReport>& reports, int episodes) {
@@ -97,10 +96,10 @@ std::string Markdown(const std::vector<PolicyReport>& reports, int episodes) {
                   "| %s | %s | %lld | %.0f | %.2f | %.0f | %.1f %% | %.3f | %.3f | %.3f | %.1f | "
                   "%.1f | %.2f | %.3g |\n",
                   r.name.c_str(), r.loaded.group.c_str(),
-                  static_cast<long long>(r.loaded.net->NumParameters()), r.checkpoint_bytes / 1024.0,
-                  e.mean_return, e.mean_length, 100 * e.fall_rate, e.vx_error, e.vy_error,
-                  e.yaw_rate_error, e.power, r.torch_latency_us, r.eigen_latency_us,
-                  r.batch_samples_per_s);
+                  static_cast<long long>(r.loaded.net->NumParameters()),
+                  r.checkpoint_bytes / 1024.0, e.mean_return, e.mean_length, 100 * e.fall_rate,
+                  e.vx_error, e.vy_error, e.yaw_rate_error, e.power, r.torch_latency_us,
+                  r.eigen_latency_us, r.batch_samples_per_s);
     o << line;
   }
   o << "\n" << episodes << " episodes per policy on the fixed command grid (`tutor eval`).\n\n";
@@ -127,33 +126,39 @@ std::string Markdown(const std::vector<PolicyReport>& reports, int episodes) {
 }  // namespace
 
 int RunBenchPolicies(int argc, char** argv, int first) {
-  Args args("bench policies",
-            {{"policy", "NAME=CKPT[:teacher|student], repeated", false, true},
-             {"episodes", "nominal episodes per policy (default 64)"},
-             {"sweep-episodes", "episodes per robustness point (default 16)"},
-             {"sweep-seconds", "episode length in the sweep (default 10)"},
-             {"seed", "env seed shared by every policy (default 1000)"},
-             {"threads", "threads (default all cores)"},
-             {"json", "write the results as JSON"},
-             {"markdown", "write the tables as markdown"},
-             {"plots", "write PNG plots into this folder (python3-matplotlib)"}});
-  args.Parse(argc, argv, first);
-  const auto specs = args.GetAll("policy");
-  if (specs.empty()) throw ConfigError("bench policies: give at least one --policy NAME=CKPT\n" + args.Help());
-  const int episodes = args.GetInt("episodes", 64);
-  const int sweep_episodes = args.GetInt("sweep-episodes", 16);
-  const double sweep_seconds = args.GetDouble("sweep-seconds", 10.0);
-  const int seed = args.GetInt("seed", 1000);
-  const int threads = SetThreads(args.GetInt("threads", 0));
-  if (episodes < 1 || sweep_episodes < 1 || sweep_seconds <= 0)
-    throw ConfigError("bench policies: episode counts and --sweep-seconds must be positive");
+  CLI::App app("teacher vs students: return, tracking, robustness, size, latency",
+               "bench policies");
+  std::vector<std::string> specs;
+  int episodes = 64, sweep_episodes = 16, seed = 1000, threads = 0;
+  double sweep_seconds = 10.0;
+  std::string json_path, markdown_path, plots;
+  app.add_option("--policy", specs, "NAME=CKPT[:teacher|student] (repeatable)")
+      ->required()
+      ->allow_extra_args(false);
+  app.add_option("--episodes", episodes, "nominal episodes per policy")
+      ->check(CLI::Range(1, 1 << 30))
+      ->capture_default_str();
+  app.add_option("--sweep-episodes", sweep_episodes, "episodes per robustness point")
+      ->check(CLI::Range(1, 1 << 30))
+      ->capture_default_str();
+  app.add_option("--sweep-seconds", sweep_seconds, "episode length in the sweep (s)")
+      ->check(CLI::Range(0.001, 1e6))
+      ->capture_default_str();
+  app.add_option("--seed", seed, "env seed shared by every policy")->capture_default_str();
+  app.add_option("--threads", threads, "threads (0: all cores)")->check(CLI::Range(0, 1024));
+  app.add_option("--json", json_path, "write the results as JSON");
+  app.add_option("--markdown", markdown_path, "write the tables as markdown");
+  app.add_option("--plots", plots, "write PNG plots into this folder (python3-matplotlib)");
+  if (!ParseFlags(&app, argc, argv, first)) return 0;
+  threads = SetThreads(threads);
 
   std::vector<PolicyReport> reports;
   for (const auto& spec : specs) {
     PolicyReport r;
     const auto eq = spec.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw ConfigError("bench policies: --policy " + spec + ": expected NAME=CKPT[:teacher|student]");
+      throw ConfigError("bench policies: --policy " + spec +
+                        ": expected NAME=CKPT[:teacher|student]");
     r.name = spec.substr(0, eq);
     r.path = spec.substr(eq + 1);
     if (auto colon = r.path.rfind(':'); colon != std::string::npos) {
@@ -197,8 +202,8 @@ int RunBenchPolicies(int argc, char** argv, int first) {
       for (double v : axis.values) {
         Progress(done, total, r.name + ": " + axis.name + " " + std::to_string(v).substr(0, 4));
         const std::string value = std::to_string(v);
-        std::vector<std::string> extra = {
-            "env.termination.episode_length_s=" + std::to_string(sweep_seconds)};
+        std::vector<std::string> extra = {"env.termination.episode_length_s=" +
+                                          std::to_string(sweep_seconds)};
         if (std::string(axis.name) == "push_velocity") {
           extra.push_back("env.randomization.push_velocity=" + value);
           extra.push_back("env.randomization.push_interval_s=[2.0, 4.0]");
@@ -226,13 +231,14 @@ int RunBenchPolicies(int argc, char** argv, int first) {
     }
     const double batch_us = MedianMicros(20, [&] { r.loaded.net->forward(batch); });
     r.batch_samples_per_s = 4096 / (batch_us * 1e-6);
-    const std::string exported = std::filesystem::temp_directory_path() / ("tutor_bench_" + r.name + ".txt");
+    const std::string exported =
+        std::filesystem::temp_directory_path() / ("tutor_bench_" + r.name + ".txt");
     ExportPolicy(r.loaded.net, r.loaded.layout, r.loaded.group, exported);
     auto eigen = deploy::EigenPolicy::Load(exported);
     Eigen::VectorXf x = Eigen::VectorXf::Random(dim);
     float sink = 0;
     for (int i = 0; i < 2000; ++i) sink += eigen.Act(x)[0];
-    r.eigen_latency_us = MedianMicros(20000, [&] { sink += eigen.Act(x)[0]; }) ;
+    r.eigen_latency_us = MedianMicros(20000, [&] { sink += eigen.Act(x)[0]; });
     if (sink == 12345.678f) std::puts("");  // keeps the loop from being optimized away
     std::filesystem::remove(exported);
     ++done;
@@ -241,12 +247,11 @@ int RunBenchPolicies(int argc, char** argv, int first) {
 
   const std::string markdown = Markdown(reports, episodes);
   std::fputs(markdown.c_str(), stdout);
-  const std::string json = Json(reports, episodes, seed);
-  if (args.Has("json")) WriteOutput("bench policies", "json", args.Get("json"), json);
-  if (args.Has("markdown"))
-    WriteOutput("bench policies", "markdown", args.Get("markdown"), markdown);
-  if (args.Has("plots")) {
-    const std::string dir = args.Get("plots");
+  const std::string json = Json(reports, episodes, seed).dump(2) + "\n";
+  if (!json_path.empty()) WriteOutput("bench policies", "json", json_path, json);
+  if (!markdown_path.empty()) WriteOutput("bench policies", "markdown", markdown_path, markdown);
+  if (!plots.empty()) {
+    const std::string dir = plots;
     const std::string json_path = dir + "/bench_policies.json";
     WriteOutput("bench policies", "plots", json_path, json);
     const std::string cmd = "/usr/bin/python3 '" + std::string(TUTOR_SOURCE_DIR) +

@@ -4,35 +4,54 @@
 #include <torch/torch.h>
 
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "learning/runner.h"
+#include "tools/app_config.h"
 
 namespace tutor {
 
-std::vector<Args::Flag> RunFlags(const std::string& default_config,
-                                 std::vector<Args::Flag> extra) {
-  std::vector<Args::Flag> flags = {
-      {"config", "config file (default configs/" + default_config + ")"},
-      {"set", "override a config key, e.g. env.seed=3", false, true},
-      {"log-dir", "where checkpoints, metrics.csv and config.yaml go"},
-      {"seed", "env and torch seed"},
-      {"threads", "threads for the env and LibTorch (default all cores)"},
-      {"iterations", "run until this iteration (counted across resumes)"},
-      {"resume", "continue from this checkpoint"}};
-  flags.insert(flags.end(), extra.begin(), extra.end());
-  return flags;
+bool ParseFlags(CLI::App* app, int argc, char** argv, int first) {
+  // CLI11 reads argv[0] as the program's name: here the word before the first flag
+  try {
+    app->parse(argc - first + 1, argv + first - 1);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app->help().c_str(), stdout);
+    return false;
+  } catch (const CLI::ParseError& e) {
+    throw ConfigError(app->get_name() + ": " + e.what() + " (--help lists the flags)");
+  }
+  return true;
 }
 
-std::vector<std::string> RunOverrides(const Args& args) {
-  std::vector<std::string> overrides = args.GetAll("set");
-  if (args.Has("seed")) overrides.push_back("env.seed=" + std::to_string(args.GetInt("seed", 1)));
-  if (args.Has("log-dir")) overrides.push_back("runner.log_dir=" + args.Get("log-dir"));
-  if (args.Has("iterations"))
-    overrides.push_back("runner.max_iterations=" + std::to_string(args.GetInt("iterations", 0)));
+void AddRunFlags(CLI::App* app, RunFlags* flags, const std::string& default_config) {
+  flags->config = DefaultConfigPath(default_config);
+  app->add_option("--config", flags->config, "config file")->capture_default_str();
+  app->add_option("--set", flags->set, "override a config key, e.g. env.seed=3 (repeatable)")
+      ->allow_extra_args(false);
+  app->add_option("--log-dir", flags->log_dir, "where checkpoints, metrics and logs go");
+  app->add_option("--seed", flags->seed, "env and torch seed");
+  app->add_option("--threads", flags->threads, "threads for the env and LibTorch (0: all cores)")
+      ->check(CLI::Range(0, 1024));
+  app->add_option("--iterations", flags->iterations,
+                  "run until this iteration (counted across resumes)")
+      ->check(CLI::Range(0, 1 << 30));
+  app->add_option("--resume", flags->resume,
+                  "continue from this checkpoint, or from a log dir's newest");
+}
+
+std::vector<std::string> RunOverrides(const CLI::App& app, const RunFlags& flags) {
+  std::vector<std::string> overrides = flags.set;
+  if (app.count("--seed")) overrides.push_back("env.seed=" + std::to_string(flags.seed));
+  if (app.count("--log-dir"))
+    overrides.push_back("runner.log_dir=" + flags.log_dir);
+  else if (!flags.resume.empty() && std::filesystem::is_directory(flags.resume))
+    overrides.push_back("runner.log_dir=" + flags.resume);
+  if (app.count("--iterations"))
+    overrides.push_back("runner.max_iterations=" + std::to_string(flags.iterations));
   return overrides;
 }
 
@@ -61,6 +80,23 @@ void WriteOutput(const std::string& command, const std::string& flag, const std:
   } catch (const std::exception& e) {
     throw ConfigError(command + ": --" + flag + " " + path + ": cannot write (" + e.what() + ")");
   }
+}
+
+std::string ResumeCheckpoint(const std::string& path) {
+  if (path.empty() || !std::filesystem::is_directory(path)) return path;
+  const std::string latest = path + "/model_latest.pt";
+  if (std::filesystem::exists(latest)) return latest;
+  std::string best;
+  int best_iteration = -1;
+  for (const auto& entry : std::filesystem::directory_iterator(path)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("model_", 0) != 0 || entry.path().extension() != ".pt") continue;
+    const std::string number = name.substr(6, name.size() - 9);
+    if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (std::stoi(number) > best_iteration) best_iteration = std::stoi(number), best = entry.path();
+  }
+  if (best.empty()) throw ConfigError("--resume " + path + ": the folder holds no checkpoint");
+  return best;
 }
 
 void ResumeIfAsked(Runner* runner, const std::string& checkpoint) {

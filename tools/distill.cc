@@ -8,7 +8,6 @@
 #include "learning/policy_loading.h"
 #include "learning/runner.h"
 #include "tools/app_config.h"
-#include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 
@@ -26,7 +25,8 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
   // the teacher, with the set it reads: from a PPO checkpoint (its actor), a previous stage
   // (its student) or, resuming, the run's own checkpoint (its teacher)
   if (resume.empty() && teacher_path.empty())
-    throw ConfigError(config.source + ": teacher: distillation needs a teacher checkpoint "
+    throw ConfigError(config.source +
+                      ": teacher: distillation needs a teacher checkpoint "
                       "(set `teacher:` in the config or pass --teacher)");
   const std::string source = resume.empty() ? teacher_path : resume;
   const LoadedPolicy teacher = LoadPolicy(source, resume.empty() ? "" : "teacher");
@@ -34,9 +34,8 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
   // names another one is an error, not ignored)
   const auto configured = rc.observation_sets.find("teacher");
   if (configured != rc.observation_sets.end() && configured->second != teacher.group)
-    throw ConfigError(config.source + ": runner.observation_sets.teacher: '" +
-                      configured->second + "', but the teacher in " + source + " reads '" +
-                      teacher.group + "'");
+    throw ConfigError(config.source + ": runner.observation_sets.teacher: '" + configured->second +
+                      "', but the teacher in " + source + " reads '" + teacher.group + "'");
   const ObservationSets sets =
       ResolveObservationSets(rc.observation_sets, {"student", "teacher"},
                              {{"student", "policy"}, {"teacher", teacher.group}}, config.source);
@@ -55,12 +54,13 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
   Distillation algorithm(model, dc, rc.num_steps_per_env, env.NumEnvs(), sets);
   Runner runner(&env, &algorithm, rc, config.resolved);
   ResumeIfAsked(&runner, resume);
-  std::printf("distill: %d envs x %d steps, student on '%s' (%d; %s memory, %lld parameters), "
-              "teacher on '%s' (%d), loss %s, log %s\n",
-              env.NumEnvs(), rc.num_steps_per_env, student_group.c_str(),
-              env.GroupWidth(student_group), ChoiceName(MemoryTypes(), student_config.memory),
-              static_cast<long long>(student->NumParameters()), teacher.group.c_str(),
-              env.GroupWidth(teacher.group), ChoiceName(BcLosses(), dc.loss), rc.log_dir.c_str());
+  std::printf(
+      "distill: %d envs x %d steps, student on '%s' (%d; %s memory, %lld parameters), "
+      "teacher on '%s' (%d), loss %s, log %s\n",
+      env.NumEnvs(), rc.num_steps_per_env, student_group.c_str(), env.GroupWidth(student_group),
+      ChoiceName(MemoryTypes(), student_config.memory),
+      static_cast<long long>(student->NumParameters()), teacher.group.c_str(),
+      env.GroupWidth(teacher.group), ChoiceName(BcLosses(), dc.loss), rc.log_dir.c_str());
   runner.Learn(iterations);
   ReportRun(runner, rc.log_dir);
   return rc.log_dir + "/model_latest.pt";
@@ -69,32 +69,34 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
 }  // namespace
 
 int RunDistill(int argc, char** argv, int first) {
-  Args args("distill", RunFlags("go1_student.yaml",
-                                {{"teacher", "teacher checkpoint (overrides the config's `teacher:`)"}}));
-  args.Parse(argc, argv, first);
-  std::vector<std::string> overrides = RunOverrides(args);
-  if (args.Has("teacher")) overrides.push_back("teacher=" + args.Get("teacher"));
-  const AppConfig config =
-      LoadAppConfig(args.Get("config", DefaultConfigPath("go1_student.yaml")), overrides);
+  CLI::App app("a proprioceptive student from a frozen teacher (DAgger)", "distill");
+  RunFlags flags;
+  AddRunFlags(&app, &flags, "go1_student.yaml");
+  std::string teacher_flag;
+  app.add_option("--teacher", teacher_flag, "teacher checkpoint (overrides the config's teacher)");
+  if (!ParseFlags(&app, argc, argv, first)) return 0;
+  std::vector<std::string> overrides = RunOverrides(app, flags);
+  if (app.count("--teacher")) overrides.push_back("teacher=" + teacher_flag);
+  const AppConfig config = LoadAppConfig(flags.config, overrides);
   const LearningConfig& lc = config.learning;
   RejectSections(lc, {"policy", "ppo"}, "distill", config.source);
-  const int threads = SetThreads(args.GetInt("threads", 0));
+  const int threads = SetThreads(flags.threads);
   torch::manual_seed(config.env.seed);
   InstallStopHandler();
 
   if (lc.stages.empty()) {
     DistillStageRun(config, lc.student, lc.teacher, lc.runner.log_dir, lc.runner.max_iterations,
-                    args.Get("resume"), threads);
+                    ResumeCheckpoint(flags.resume), threads);
     return 0;
   }
-  if (args.Has("resume")) throw ConfigError("distill: --resume applies to single-stage configs");
+  if (!flags.resume.empty()) throw ConfigError("distill: --resume applies to single-stage configs");
   // progressive: each stage's student is the next stage's teacher
   std::string teacher = lc.teacher;
   for (size_t k = 0; k < lc.stages.size() && !Runner::StopRequested(); ++k) {
     const std::string dir = lc.runner.log_dir + "/stage_" + std::to_string(k);
     std::printf("== stage %zu/%zu: teacher %s\n", k + 1, lc.stages.size(), teacher.c_str());
-    teacher = DistillStageRun(config, lc.stages[k].student, teacher, dir,
-                              lc.stages[k].iterations, "", threads);
+    teacher = DistillStageRun(config, lc.stages[k].student, teacher, dir, lc.stages[k].iterations,
+                              "", threads);
   }
   return 0;
 }

@@ -1,7 +1,5 @@
 #include "tools/evaluation.h"
 
-#include <sstream>
-
 #include "learning/runner.h"
 #include "learning/torch_threads.h"
 
@@ -71,20 +69,15 @@ EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
   return result;
 }
 
-std::string EvalResultJson(const EvalResult& r, const std::string& indent) {
-  std::ostringstream out;
-  out.precision(6);
-  out << "{\n"
-      << indent << "  \"episodes\": " << r.episodes << ",\n"
-      << indent << "  \"mean_return\": " << r.mean_return << ",\n"
-      << indent << "  \"mean_episode_length\": " << r.mean_length << ",\n"
-      << indent << "  \"fall_rate\": " << r.fall_rate << ",\n"
-      << indent << "  \"vx_error\": " << r.vx_error << ",\n"
-      << indent << "  \"vy_error\": " << r.vy_error << ",\n"
-      << indent << "  \"yaw_rate_error\": " << r.yaw_rate_error << ",\n"
-      << indent << "  \"mean_power_w\": " << r.power << "\n"
-      << indent << "}";
-  return out.str();
+nlohmann::json EvalResultJson(const EvalResult& r) {
+  return {{"episodes", r.episodes},
+          {"mean_return", r.mean_return},
+          {"mean_episode_length", r.mean_length},
+          {"fall_rate", r.fall_rate},
+          {"vx_error", r.vx_error},
+          {"vy_error", r.vy_error},
+          {"yaw_rate_error", r.yaw_rate_error},
+          {"mean_power_w", r.power}};
 }
 
 }  // namespace tutor

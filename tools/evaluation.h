@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <functional>
 #include <string>
@@ -40,7 +42,8 @@ struct EvalResult {
 EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
                     const std::vector<std::string>& groups);
 
-std::string EvalResultJson(const EvalResult& result, const std::string& indent);
+// the result's means as JSON (nlohmann-json; a NaN is written as null)
+nlohmann::json EvalResultJson(const EvalResult& result);
 
 }  // namespace tutor
 

@@ -3,7 +3,12 @@
 #include <GLFW/glfw3.h>
 #include <mujoco/mujoco.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <sstream>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -19,7 +24,6 @@
 #include "learning/policy_loading.h"
 #include "learning/runner.h"
 #include "tools/app_config.h"
-#include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/evaluation.h"
@@ -96,46 +100,66 @@ void WritePpm(const std::string& path, const std::vector<unsigned char>& rgb, in
     out.write(reinterpret_cast<const char*>(rgb.data() + 3 * w * row), 3 * w);
 }
 
+// --record needs ffmpeg on the PATH and a folder it can write the file into; both are checked
+// before anything renders (ConfigError naming the file or ffmpeg otherwise)
+void CheckRecordingPossible(const std::string& record) {
+  bool found = false;
+  const char* path_env = std::getenv("PATH");
+  std::stringstream dirs(path_env ? path_env : "");
+  for (std::string dir; !found && std::getline(dirs, dir, ':');)
+    found = !dir.empty() && ::access((dir + "/ffmpeg").c_str(), X_OK) == 0;
+  if (!found)
+    throw ConfigError("play: --record needs ffmpeg, which is not on the PATH "
+                      "(apt-get install ffmpeg)");
+  const std::filesystem::path parent = std::filesystem::path(record).parent_path();
+  const std::string dir = parent.empty() ? "." : parent.string();
+  if (!std::filesystem::is_directory(dir) || ::access(dir.c_str(), W_OK) != 0)
+    throw ConfigError("play: --record " + record + ": cannot write into " + dir);
+}
+
 }  // namespace
 
 int RunPlay(int argc, char** argv, int first) {
-  Args args("play", {{"checkpoint", "checkpoint to watch (required)"},
-                     {"policy", "teacher or student (default: the checkpoint's acting one)"},
-                     {"config", "env config to play in (default: the one stored in the checkpoint)"},
-                     {"set", "override an env config key", false, true},
-                     {"seed", "env seed (default 1)"},
-                     {"record", "write an mp4 (offscreen, through ffmpeg) instead of a window"},
-                     {"seconds", "length of the recording (default 10)"},
-                     {"width", "video width (default 1280)"},
-                     {"height", "video height (default 720)"},
-                     {"snapshot", "also write the first frame as a PPM image"},
-                     {"command", "initial command 'vx,vy,yaw' (default 0.5,0,0)"}});
-  args.Parse(argc, argv, first);
-  const std::string path = args.Get("checkpoint");
-  if (path.empty()) throw ConfigError("play: --checkpoint is required\n" + args.Help());
-  const bool recording = args.Has("record");
-  const int width = args.GetInt("width", 1280), height = args.GetInt("height", 720);
-  const double seconds = args.GetDouble("seconds", 10.0);
-  if (width < 16 || height < 16 || seconds <= 0)
-    throw ConfigError("play: --width/--height must be >= 16 and --seconds positive");
+  CLI::App app("watch a policy in a MuJoCo window, or record it to video", "play");
+  std::string path, which, config_path, record, snapshot, command_text;
+  std::vector<std::string> overrides;
+  int seed = 1, width = 1280, height = 720;
+  double seconds = 10.0;
+  app.add_option("--checkpoint", path, "checkpoint to watch")->required();
+  app.add_option("--policy", which, "teacher or student (default: the checkpoint's acting one)")
+      ->check(CLI::IsMember({"teacher", "student"}));
+  app.add_option("--config", config_path, "env config to play in (default: the checkpoint's)");
+  app.add_option("--set", overrides, "override an env config key (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--seed", seed, "env seed")->capture_default_str();
+  app.add_option("--record", record, "write an mp4 (offscreen, through ffmpeg), no window");
+  app.add_option("--seconds", seconds, "length of the recording")
+      ->check(CLI::Range(0.001, 1e6))->capture_default_str();
+  app.add_option("--width", width, "video width")->check(CLI::Range(16, 8192))->capture_default_str();
+  app.add_option("--height", height, "video height")
+      ->check(CLI::Range(16, 8192))->capture_default_str();
+  app.add_option("--snapshot", snapshot, "also write the first frame as a PPM image");
+  app.add_option("--command", command_text, "initial command 'vx,vy,yaw' (default 0.5,0,0)");
+  if (!ParseFlags(&app, argc, argv, first)) return 0;
+  const bool recording = !record.empty();
+  if (recording) CheckRecordingPossible(record);
   SetThreads(1);
 
   // policies: the one asked for, and the other one when the checkpoint holds both
   LoadedPolicy policies[2];
   PolicyFn acting[2];
-  policies[0] = LoadPolicy(path, args.Get("policy"));
+  policies[0] = LoadPolicy(path, which);
   int active = 0, count = 1;
   if (policies[0].meta.kind == "distillation") {
     policies[1] = LoadPolicy(path, policies[0].name == "student" ? "teacher" : "student");
     count = 2;
   }
   for (int k = 0; k < count; ++k) acting[k] = MeanActionPolicy(policies[k]);
-  std::vector<std::string> overrides = args.GetAll("set");
   overrides.push_back("env.num_envs=1");
-  overrides.push_back("env.seed=" + std::to_string(args.GetInt("seed", 1)));
+  overrides.push_back("env.seed=" + std::to_string(seed));
   overrides.push_back("env.termination.randomize_start=false");
-  const AppConfig config = args.Has("config")
-                               ? LoadAppConfig(args.Get("config"), overrides)
+  const AppConfig config = !config_path.empty()
+                               ? LoadAppConfig(config_path, overrides)
                                : LoadAppConfigText(policies[0].meta.config, path, overrides);
   QuadrupedVecEnv env(config.env, config.source);
   for (int k = 0; k < count; ++k)
@@ -144,10 +168,10 @@ int RunPlay(int argc, char** argv, int first) {
   for (int k = 0; k < count; ++k) groups.push_back(policies[k].group);
 
   ViewerInput input;
-  if (args.Has("command")) {
-    if (std::sscanf(args.Get("command").c_str(), "%lf,%lf,%lf", &input.command[0],
+  if (!command_text.empty()) {
+    if (std::sscanf(command_text.c_str(), "%lf,%lf,%lf", &input.command[0],
                     &input.command[1], &input.command[2]) != 3)
-      throw ConfigError("play: --command: expected 'vx,vy,yaw', got '" + args.Get("command") + "'");
+      throw ConfigError("play: --command: expected 'vx,vy,yaw', got '" + command_text + "'");
   } else {
     input.command[0] = 0.5;
   }
@@ -202,12 +226,15 @@ int RunPlay(int argc, char** argv, int first) {
     const std::string cmd = "ffmpeg -loglevel error -y -f rawvideo -pixel_format rgb24 -video_size " +
                             std::to_string(width) + "x" + std::to_string(height) + " -framerate " +
                             std::to_string(fps) + " -i - -vf vflip -c:v libx264 -preset veryfast "
-                            "-pix_fmt yuv420p '" + args.Get("record") + "'";
+                            "-pix_fmt yuv420p '" + record + "'";
+    // a failing ffmpeg closes its end of the pipe: writes then fail (EPIPE) instead of the
+    // signal killing tutor with exit 141
+    std::signal(SIGPIPE, SIG_IGN);
     ffmpeg = popen(cmd.c_str(), "w");
-    if (!ffmpeg) throw ConfigError("play: cannot start ffmpeg (is it installed?)");
+    if (!ffmpeg) throw ConfigError("play: --record " + record + ": cannot start ffmpeg");
   }
 
-  Rng push_rng(static_cast<uint64_t>(args.GetInt("seed", 1)), 99);
+  Rng push_rng(static_cast<uint64_t>(seed), 99);
   torch::Tensor starts = torch::ones({1, 1});
   double latency_us = 0;
   const int frames = static_cast<int>(std::lround(seconds / env.Layout().control_dt));
@@ -265,9 +292,10 @@ int RunPlay(int argc, char** argv, int first) {
                 "policy\ncommand vx vy wz\nmeasured vx vy wz\nlatency\n", values, &context);
     if (recording) {
       mjr_readPixels(rgb.data(), nullptr, viewport, &context);
-      if (frame == 0 && args.Has("snapshot")) WritePpm(args.Get("snapshot"), rgb, width, height);
+      if (frame == 0 && !snapshot.empty()) WritePpm(snapshot, rgb, width, height);
       if (std::fwrite(rgb.data(), 1, rgb.size(), ffmpeg) != rgb.size())
-        throw ConfigError("play: ffmpeg stopped accepting frames");
+        throw ConfigError("play: --record " + record + ": ffmpeg stopped accepting frames "
+                          "(it could not write the file?)");
     } else {
       glfwSwapBuffers(window);
       glfwPollEvents();
@@ -278,9 +306,9 @@ int RunPlay(int argc, char** argv, int first) {
   glfwDestroyWindow(window);
   glfwTerminate();
   if (ffmpeg) {
-    if (pclose(ffmpeg) != 0) throw ConfigError("play: ffmpeg failed to write " + args.Get("record"));
+    if (pclose(ffmpeg) != 0) throw ConfigError("play: --record " + record + ": ffmpeg failed");
     std::printf("recorded %d frames (%.1f s at %.0f fps) to %s\n", frames, seconds,
-                1.0 / env.Layout().control_dt, args.Get("record").c_str());
+                1.0 / env.Layout().control_dt, record.c_str());
   }
   return 0;
 }

@@ -7,27 +7,26 @@
 #include "learning/ppo.h"
 #include "learning/runner.h"
 #include "tools/app_config.h"
-#include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 
 namespace tutor {
 
 int RunTrain(int argc, char** argv, int first) {
-  Args args("train", RunFlags("go1_teacher.yaml"));
-  args.Parse(argc, argv, first);
-  const std::vector<std::string> overrides = RunOverrides(args);
-  AppConfig config =
-      LoadAppConfig(args.Get("config", DefaultConfigPath("go1_teacher.yaml")), overrides);
+  CLI::App app("PPO on the actor and critic observation sets (the privileged teacher)", "train");
+  RunFlags flags;
+  AddRunFlags(&app, &flags, "go1_teacher.yaml");
+  if (!ParseFlags(&app, argc, argv, first)) return 0;
+  const AppConfig config = LoadAppConfig(flags.config, RunOverrides(app, flags));
   const LearningConfig& lc = config.learning;
   RejectSections(lc, {"teacher", "student", "distillation", "stages"}, "train", config.source);
-  const ObservationSets sets = ResolveObservationSets(
-      lc.runner.observation_sets, {"actor", "critic"}, {{"actor", "policy"}, {"critic", "critic"}},
-      config.source);
-  const int threads = SetThreads(args.GetInt("threads", 0));
+  const ObservationSets sets =
+      ResolveObservationSets(lc.runner.observation_sets, {"actor", "critic"},
+                             {{"actor", "policy"}, {"critic", "critic"}}, config.source);
+  const int threads = SetThreads(flags.threads);
 
   // a resumed run draws fresh env randomness: the env seed moves on by the iteration reached
-  const std::string resume = args.Get("resume");
+  const std::string resume = ResumeCheckpoint(flags.resume);
   int start_iteration = 0;
   if (!resume.empty()) {
     torch::serialize::InputArchive archive;
@@ -47,10 +46,11 @@ int RunTrain(int argc, char** argv, int first) {
   Ppo ppo(policy, lc.ppo, rc.num_steps_per_env, env.NumEnvs(), sets);
   Runner runner(&env, &ppo, rc, config.resolved);
   ResumeIfAsked(&runner, resume);
-  std::printf("train: %d envs x %d steps, %d threads, actor on '%s' (%d) critic on '%s' (%d), "
-              "log %s\n",
-              env.NumEnvs(), rc.num_steps_per_env, threads, sets.at("actor").c_str(), actor_obs,
-              sets.at("critic").c_str(), critic_obs, rc.log_dir.c_str());
+  std::printf(
+      "train: %d envs x %d steps, %d threads, actor on '%s' (%d) critic on '%s' (%d), "
+      "log %s\n",
+      env.NumEnvs(), rc.num_steps_per_env, threads, sets.at("actor").c_str(), actor_obs,
+      sets.at("critic").c_str(), critic_obs, rc.log_dir.c_str());
   InstallStopHandler();
   runner.Learn(rc.max_iterations);
   ReportRun(runner, rc.log_dir);

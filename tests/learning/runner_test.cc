@@ -170,9 +170,14 @@ TEST(PpoTest, NonFiniteRolloutIsDiscardedAndWeightsKept) {
   const auto params = a.policy->parameters();
   for (size_t i = 0; i < params.size(); ++i) EXPECT_TRUE(torch::equal(params[i], before[i]));
   std::ifstream csv(a.config.log_dir + "/metrics.csv");
-  std::string header;
+  std::string header, row;
   std::getline(csv, header);
+  std::getline(csv, row);
   EXPECT_NE(header.find("skipped_nonfinite_rollout"), std::string::npos);
+  // the columns are fixed up front: the losses this first iteration lacks keep their columns
+  // (formerly the first row chose the columns, dropping them for the whole run)
+  EXPECT_NE(header.find("value_loss,surrogate_loss,entropy,kl"), std::string::npos) << header;
+  EXPECT_EQ(std::count(row.begin(), row.end(), ','), std::count(header.begin(), header.end(), ','));
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ expect 2 "joint_vel scale 0.1 vs 0.05" -- \
 expect 2 "/nonexistent/teacher.pt: checkpoint not found" -- \
   "$tutor" distill --teacher /nonexistent/teacher.pt "${small[@]}"
 expect 2 "ppo.clip_param: expected a number in" -- "$tutor" train --set ppo.clip_param=abc
-expect 2 "unknown flag --iteration" -- "$tutor" train --iteration 3
+expect 2 "train: The following arguments were not expected: 3 --iteration" -- "$tutor" train --iteration 3
 expect 2 "env.rewards.scales.feet_airtime: expected a known reward term" -- \
   "$tutor" train --set env.rewards.scales.feet_airtime=1
 t="$work/teacher/model_latest.pt"
@@ -54,4 +54,26 @@ for n in 1 2; do
 done
 cmp -s "$work/eval1.json" "$work/eval2.json" || { echo "FAILED: eval differs between 1 and 2 threads"; fail=1; }
 [[ $fail -eq 0 ]] && echo "ok: eval on 1 and 2 env threads, identical results"
+
+# --help prints the flags and exits 0; an unknown flag exits 2 naming it
+for cmd in train distill eval export "bench env" "bench policies"; do
+  $tutor $cmd --help > "$work/help" 2>&1; rc=$?
+  if [[ $rc -ne 0 ]] || ! grep -q -- "--" "$work/help"; then
+    echo "FAILED: tutor $cmd --help -> rc $rc"; cat "$work/help"; fail=1
+  fi
+done
+[[ $fail -eq 0 ]] && echo "ok: --help exits 0 for every command"
+expect 2 "train: The following argument was not expected: --bogus" -- "$tutor" train --bogus
+expect 2 "eval: --checkpoint is required" -- "$tutor" eval
+expect 2 "eval: --episodes: Value 0 not in range 1 to 1073741824" -- "$tutor" eval --checkpoint "$t" --episodes 0
+
+# every JSON tutor writes parses (nlohmann-json escapes names and paths)
+mkdir -p "$work/we\"ird"
+"$tutor" eval --checkpoint "$t" --episodes 2 --json "$work/we\"ird/e.json" > /dev/null \
+  && "$tutor" bench env --envs 4 --steps 5 --threads 1 --repeats 1 --json "$work/env.json" > /dev/null \
+  || { echo "FAILED: eval/bench env --json"; fail=1; }
+for f in "$work/we\"ird/e.json" "$work/env.json"; do
+  /usr/bin/python3 -m json.tool "$f" > /dev/null || { echo "FAILED: $f is not JSON"; fail=1; }
+done
+[[ $fail -eq 0 ]] && echo "ok: eval and bench env JSON parse"
 exit $fail

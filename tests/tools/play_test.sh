@@ -29,3 +29,16 @@ var = sum((p - mean) ** 2 for p in pixels[::7]) / len(pixels[::7])
 print(f"pixel mean {mean:.1f} variance {var:.1f}")
 sys.exit(0 if var > 100 else 1)
 PY
+# failure paths: an unwritable file and a missing ffmpeg exit 2 with one line naming them
+# (formerly SIGPIPE killed tutor with exit 141 when ffmpeg could not write)
+set +e
+"$tutor" play --checkpoint "$work/run/model_latest.pt" --record /nonexistent/dir/x.mp4 \
+  2> "$work/err1"; rc1=$?
+env PATH=/nonexistent "$tutor" play --checkpoint "$work/run/model_latest.pt" \
+  --record "$work/y.mp4" 2> "$work/err2"; rc2=$?
+set -e
+cat "$work/err1" "$work/err2"
+[[ $rc1 -eq 2 ]] && grep -q "play: --record /nonexistent/dir/x.mp4: cannot write into" "$work/err1" \
+  || { echo "unwritable --record: rc $rc1"; exit 1; }
+[[ $rc2 -eq 2 ]] && grep -q "play: --record needs ffmpeg" "$work/err2" \
+  || { echo "missing ffmpeg: rc $rc2"; exit 1; }
