@@ -28,6 +28,7 @@ if [[ -e /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 ]]; then
     /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3 >/dev/null 2>&1 || true
 fi
 
+[[ "${TUTOR_SETUP_NO_BUILD:-0}" == "1" ]] && exit 0  # packages only (scripts/sanitize.sh)
 jobs=${TUTOR_JOBS:-$(nproc)}
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release ${TUTOR_CMAKE_ARGS:-}
 cmake --build build -j "$jobs"
