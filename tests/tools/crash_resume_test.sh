@@ -27,7 +27,7 @@ head -1 "$work/second.log"
 # the newest save: a multiple of 5 within the last 5 logged iterations (the kill may land
 # between an iteration's row and its save)
 latest=$(sed -n "s|^resumed $work/run/model_latest.pt at iteration \([0-9]*\)$|\1|p" "$work/second.log")
-[[ -n "$latest" ]] && (( latest % 5 == 0 && latest <= rows && latest > rows - 5 )) \
+[[ -n "$latest" ]] && (( latest % 5 == 0 && latest <= rows && latest >= rows - 5 )) \
   || { echo "FAILED: resumed from '$latest' after $rows rows"; exit 1; }
 # rows 1..latest unchanged, then latest+1 .. latest+6 once each
 cmp <(head -n $((latest + 1)) "$work/before.csv") <(head -n $((latest + 1)) "$work/run/metrics.csv") \
