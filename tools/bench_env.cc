@@ -72,7 +72,7 @@ double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
 }  // namespace
 
 int RunBenchEnv(int argc, char** argv, int first) {
-  CLI::App app("env throughput vs a bare mj_step loop, thread scaling", "bench env");
+  CLI::App app("env throughput vs a bare mj_step loop, thread scaling", "tutor bench env");
   std::string config_path = DefaultConfigPath("go1_env.yaml"), json_path;
   std::vector<std::string> overrides;
   int envs = 256, steps = 500, max_threads = omp_get_num_procs(), repeats = 3;

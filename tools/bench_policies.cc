@@ -127,7 +127,7 @@ std::string Markdown(const std::vector<PolicyReport>& reports, int episodes) {
 
 int RunBenchPolicies(int argc, char** argv, int first) {
   CLI::App app("teacher vs students: return, tracking, robustness, size, latency",
-               "bench policies");
+               "tutor bench policies");
   std::vector<std::string> specs;
   int episodes = 64, sweep_episodes = 16, seed = 1000, threads = 0;
   double sweep_seconds = 10.0;

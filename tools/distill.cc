@@ -69,7 +69,7 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
 }  // namespace
 
 int RunDistill(int argc, char** argv, int first) {
-  CLI::App app("a proprioceptive student from a frozen teacher (DAgger)", "distill");
+  CLI::App app("a proprioceptive student from a frozen teacher (DAgger)", "tutor distill");
   RunFlags flags;
   AddRunFlags(&app, &flags, "go1_student.yaml");
   std::string teacher_flag;

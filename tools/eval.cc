@@ -12,7 +12,7 @@
 namespace tutor {
 
 int RunEval(int argc, char** argv, int first) {
-  CLI::App app("deterministic rollouts of a checkpoint on fixed seeds and commands", "eval");
+  CLI::App app("deterministic rollouts of a checkpoint on fixed seeds and commands", "tutor eval");
   std::string path, which, json;
   std::vector<std::string> overrides;
   int episodes = 64, seed = 1000, threads = 0;

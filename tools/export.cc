@@ -11,7 +11,7 @@
 namespace tutor {
 
 int RunExport(int argc, char** argv, int first) {
-  CLI::App app("a policy to the self-describing file the Eigen runtime runs", "export");
+  CLI::App app("a policy to the self-describing file the Eigen runtime runs", "tutor export");
   std::string path, which, out;
   app.add_option("--checkpoint", path, "PPO or distillation checkpoint")->required();
   app.add_option("--policy", which, "teacher or student (default: the checkpoint's acting one)")

@@ -120,7 +120,7 @@ void CheckRecordingPossible(const std::string& record) {
 }  // namespace
 
 int RunPlay(int argc, char** argv, int first) {
-  CLI::App app("watch a policy in a MuJoCo window, or record it to video", "play");
+  CLI::App app("watch a policy in a MuJoCo window, or record it to video", "tutor play");
   std::string path, which, config_path, record, snapshot, command_text;
   std::vector<std::string> overrides;
   int seed = 1, width = 1280, height = 720;

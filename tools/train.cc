@@ -13,7 +13,7 @@
 namespace tutor {
 
 int RunTrain(int argc, char** argv, int first) {
-  CLI::App app("PPO on the actor and critic observation sets (the privileged teacher)", "train");
+  CLI::App app("PPO on the actor and critic observation sets (the privileged teacher)", "tutor train");
   RunFlags flags;
   AddRunFlags(&app, &flags, "go1_teacher.yaml");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
