@@ -41,6 +41,12 @@ int main(int argc, char** argv) {
     if (verb == "eval") return tutor::RunEval(argc, argv, 2);
     if (verb == "bench" && sub == "env") return tutor::RunBenchEnv(argc, argv, 3);
     if (verb == "bench" && sub == "policies") return tutor::RunBenchPolicies(argc, argv, 3);
+    if (verb == "bench") {  // `tutor bench --help` lists the two benchmarks and exits 0
+      const bool help = sub == "--help" || sub == "-h";
+      std::fprintf(help ? stdout : stderr, "%susage: tutor bench env|policies [flags]\n",
+                   help ? "" : ("error: bench: expected env or policies, got '" + sub + "'\n").c_str());
+      return help ? 0 : 2;
+    }
     std::fprintf(stderr, "error: unknown command '%s'\n%s", verb.c_str(), kUsage);
     return 2;
   } catch (const tutor::Error& e) {

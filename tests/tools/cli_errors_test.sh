@@ -56,7 +56,7 @@ cmp -s "$work/eval1.json" "$work/eval2.json" || { echo "FAILED: eval differs bet
 [[ $fail -eq 0 ]] && echo "ok: eval on 1 and 2 env threads, identical results"
 
 # --help prints the flags and exits 0; an unknown flag exits 2 naming it
-for cmd in train distill eval export "bench env" "bench policies"; do
+for cmd in train distill eval export bench "bench env" "bench policies"; do
   $tutor $cmd --help > "$work/help" 2>&1; rc=$?
   if [[ $rc -ne 0 ]] || ! grep -q -- "--" "$work/help"; then
     echo "FAILED: tutor $cmd --help -> rc $rc"; cat "$work/help"; fail=1
@@ -65,6 +65,7 @@ done
 [[ $fail -eq 0 ]] && echo "ok: --help exits 0 for every command"
 expect 2 "train: The following argument was not expected: --bogus" -- "$tutor" train --bogus
 expect 2 "eval: --checkpoint is required" -- "$tutor" eval
+expect 2 "bench: expected env or policies, got 'foo'" -- "$tutor" bench foo
 expect 2 "eval: --episodes: Value 0 not in range 1 to 1073741824" -- "$tutor" eval --checkpoint "$t" --episodes 0
 
 # every JSON tutor writes parses (nlohmann-json escapes names and paths)
