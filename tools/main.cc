@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
 #ifdef TUTOR_WITH_VIEWER
       return tutor::RunPlay(argc, argv, 2);
 #else
-      throw tutor::ConfigError("play: this build has no viewer (GLFW was not found at configure time)");
+      throw tutor::ConfigError(
+          "play: this build has no viewer (GLFW was not found at configure time)");
 #endif
     }
     if (verb == "export") return tutor::RunExport(argc, argv, 2);
@@ -43,8 +44,10 @@ int main(int argc, char** argv) {
     if (verb == "bench" && sub == "policies") return tutor::RunBenchPolicies(argc, argv, 3);
     if (verb == "bench") {  // `tutor bench --help` lists the two benchmarks and exits 0
       const bool help = sub == "--help" || sub == "-h";
-      std::fprintf(help ? stdout : stderr, "%susage: tutor bench env|policies [flags]\n",
-                   help ? "" : ("error: bench: expected env or policies, got '" + sub + "'\n").c_str());
+      std::fprintf(
+          help ? stdout : stderr,
+          "%susage: tutor bench env|policies [flags]   (tutor bench env --help for its flags)\n",
+          help ? "" : ("error: bench: expected env or policies, got '" + sub + "'\n").c_str());
       return help ? 0 : 2;
     }
     std::fprintf(stderr, "error: unknown command '%s'\n%s", verb.c_str(), kUsage);
