@@ -29,6 +29,8 @@ ObservationSets ParseSets(const std::string& text, const std::string& path) {
   }
 }
 
+}  // namespace
+
 int64_t ReadInt(torch::serialize::InputArchive* archive, const std::string& key,
                 const std::string& path) {
   c10::IValue value;
@@ -36,8 +38,6 @@ int64_t ReadInt(torch::serialize::InputArchive* archive, const std::string& key,
     throw CheckpointError(path + ": not a tutor checkpoint (no '" + key + "' entry)");
   return value.toInt();
 }
-
-}  // namespace
 
 void WriteMeta(const CheckpointMeta& meta, torch::serialize::OutputArchive* archive) {
   archive->write("format_version", c10::IValue(static_cast<int64_t>(kCheckpointFormatVersion)));

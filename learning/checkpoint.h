@@ -35,9 +35,11 @@ void SaveCheckpoint(torch::serialize::OutputArchive* archive, const std::string&
 // it is missing, unreadable or not a tutor checkpoint of a format this tutor reads
 CheckpointMeta OpenCheckpoint(const std::string& path, torch::serialize::InputArchive* archive);
 
-// a string entry, CheckpointError naming the file and key when absent
+// a string / integer entry, CheckpointError naming the file and key when absent
 std::string ReadString(torch::serialize::InputArchive* archive, const std::string& key,
                        const std::string& path);
+int64_t ReadInt(torch::serialize::InputArchive* archive, const std::string& key,
+                const std::string& path);
 
 // the archive of the algorithm's model ("algorithm/policy"), CheckpointError when absent
 torch::serialize::InputArchive ModelArchive(torch::serialize::InputArchive* archive,

@@ -52,10 +52,7 @@ CheckpointMeta ReadMetaV1(torch::serialize::InputArchive* archive, const std::st
   meta.kind = ReadString(archive, "kind", path);
   const std::string acting = ReadString(archive, "actor_group", path);
   const std::string other = ReadString(archive, "critic_group", path);
-  c10::IValue iteration;
-  if (!archive->try_read("iteration", iteration) || !iteration.isInt())
-    throw CheckpointError(path + ": checkpoint has no iteration");
-  meta.iteration = static_cast<int>(iteration.toInt());
+  meta.iteration = static_cast<int>(ReadInt(archive, "iteration", path));
   if (meta.kind == "ppo") meta.sets = {{"actor", acting}, {"critic", other}};
   else if (meta.kind == "distillation") meta.sets = {{"student", acting}, {"teacher", other}};
   else throw CheckpointError(path + ": unknown checkpoint kind '" + meta.kind + "'");

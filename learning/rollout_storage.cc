@@ -64,10 +64,6 @@ void RolloutStorage::ComputeReturns(const torch::Tensor& last_values, double gam
 void RolloutStorage::ForEachMiniBatch(int num_mini_batches, int epochs,
                                       const std::function<void(const MiniBatch&)>& fn) const {
   const int64_t total = static_cast<int64_t>(num_steps_) * num_envs_;
-  if (num_mini_batches < 1 || num_mini_batches > total)
-    throw ConfigError("ppo.num_mini_batches: " + std::to_string(num_mini_batches) +
-                      " mini-batches from " + std::to_string(total) +
-                      " transitions; expected 1 to " + std::to_string(total));
   const int64_t size = total / num_mini_batches;
   auto flat = [total](const torch::Tensor& x) { return x.reshape({total, x.size(-1)}); };
   const auto obs = flat(observations), critic = flat(critic_observations), act = flat(actions);

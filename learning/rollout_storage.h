@@ -55,8 +55,8 @@ class RolloutStorage {
   // are then normalized over the whole buffer when `normalize_advantages`
   void ComputeReturns(const torch::Tensor& last_values, double gamma, double lam,
                       bool normalize_advantages);
-  // shuffled mini-batches over all T*N samples, for `epochs` passes (rl mode); ConfigError
-  // when there are fewer samples than mini-batches
+  // shuffled mini-batches over all T*N samples, for `epochs` passes (rl mode); 1 <=
+  // num_mini_batches <= T*N is the caller's contract (Ppo checks it when built)
   void ForEachMiniBatch(int num_mini_batches, int epochs,
                         const std::function<void(const MiniBatch&)>& fn) const;
 
