@@ -13,15 +13,20 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 void ReadRobot(const ConfigReader& r, RobotConfig* robot) {
-  r.ExpectKeys({"mjcf", "base_body", "joints", "feet", "floor_geom", "fall_contact_geoms",
-                "default_pose", "kp", "kd", "torque_limits", "action_scale", "action_clip",
+  r.ExpectKeys({"mjcf", "base_body", "joints", "feet", "floor_geom", "fall_contacts",
+                "fall_contact_geoms", "collision_contacts", "control", "default_pose", "kp",
+                "kd", "torque_limits", "action_scale", "action_clip", "control_dt",
                 "decimation", "base_height", "keyframe"});
   r.ReadPath("mjcf", &robot->mjcf);
   r.Read("base_body", &robot->base_body);
   r.Read("joints", &robot->joints);
   r.Read("feet", &robot->feet);
   r.Read("floor_geom", &robot->floor_geom);
-  r.Read("fall_contact_geoms", &robot->fall_contact_geoms);
+  r.Read("fall_contacts", &robot->fall_contacts);
+  // the key's name before contacts could be bodies (configs stored in older checkpoints)
+  r.Read("fall_contact_geoms", &robot->fall_contacts);
+  r.Read("collision_contacts", &robot->collision_contacts);
+  r.ReadChoice("control", ControlModes(), &robot->control);
   const int num_joints = static_cast<int>(robot->joints.size());
   r.Read("default_pose", &robot->default_pose);
   r.Read("kp", &robot->kp, num_joints);
@@ -29,9 +34,25 @@ void ReadRobot(const ConfigReader& r, RobotConfig* robot) {
   r.Read("torque_limits", &robot->torque_limits, num_joints);
   r.Read("action_scale", &robot->action_scale, 0.0, 10.0);
   r.Read("action_clip", &robot->action_clip, 0.0, kInf);
-  r.Read("decimation", &robot->decimation, 1, 100);
+  r.Read("control_dt", &robot->control_dt, 0.0, 10.0);
+  r.Read("decimation", &robot->decimation, 0, 1000);
   r.Read("base_height", &robot->base_height, 0.0, 10.0);
   r.Read("keyframe", &robot->keyframe);
+}
+
+void ReadPhysics(const ConfigReader& r, PhysicsConfig* p) {
+  r.ExpectKeys({"timestep", "cone", "impratio", "solver", "iterations", "tolerance",
+                "foot_condim", "frictionloss"});
+  r.Read("timestep", &p->timestep, 0.0, 0.1);
+  r.ReadChoice("cone", Cones(), &p->cone);
+  r.Read("impratio", &p->impratio, 0.0, 1e6);
+  r.ReadChoice("solver", Solvers(), &p->solver);
+  r.Read("iterations", &p->iterations, 0, 100000);
+  r.Read("tolerance", &p->tolerance, 0.0, 1.0);
+  r.Read("foot_condim", &p->foot_condim, 0, 6);
+  if (p->foot_condim == 2 || p->foot_condim == 5)
+    r.Fail("foot_condim", "0 (the file's), 1, 3, 4 or 6");
+  r.Read("frictionloss", &p->frictionloss);
 }
 
 void ReadCommands(const ConfigReader& r, CommandConfig* c) {
@@ -97,7 +118,7 @@ void ReadObservations(const ConfigReader& r, ObservationConfig* c) {
 
 void ReadRewards(const ConfigReader& r, RewardConfig* c) {
   r.ExpectKeys({"scales", "tracking_sigma", "base_height_target", "feet_air_time_target",
-                "soft_joint_limit", "clip_negative"});
+                "soft_joint_limit", "collision_force", "clip_negative"});
   const ConfigReader scales = r.Child("scales");
   for (const std::string& name : scales.Keys()) {
     if (!FindRewardTerm(name))
@@ -113,6 +134,7 @@ void ReadRewards(const ConfigReader& r, RewardConfig* c) {
   r.Read("base_height_target", &c->base_height_target, 0.0, 10.0);
   r.Read("feet_air_time_target", &c->feet_air_time_target, 0.0, 10.0);
   r.Read("soft_joint_limit", &c->soft_joint_limit, 0.0, 1.0);
+  r.Read("collision_force", &c->collision_force, 0.0, 1e6);
   r.Read("clip_negative", &c->clip_negative);
 }
 
@@ -126,12 +148,36 @@ void ReadTermination(const ConfigReader& r, TerminationConfig* c) {
 
 }  // namespace
 
+const ChoiceTable<ControlMode>& ControlModes() {
+  static const ChoiceTable<ControlMode> table = {{"pd", ControlMode::kPd},
+                                                 {"actuators", ControlMode::kActuators}};
+  return table;
+}
+
+const ChoiceTable<PhysicsConfig::Cone>& Cones() {
+  static const ChoiceTable<PhysicsConfig::Cone> table = {
+      {"file", PhysicsConfig::Cone::kFile},
+      {"pyramidal", PhysicsConfig::Cone::kPyramidal},
+      {"elliptic", PhysicsConfig::Cone::kElliptic}};
+  return table;
+}
+
+const ChoiceTable<PhysicsConfig::Solver>& Solvers() {
+  static const ChoiceTable<PhysicsConfig::Solver> table = {
+      {"file", PhysicsConfig::Solver::kFile},
+      {"pgs", PhysicsConfig::Solver::kPgs},
+      {"cg", PhysicsConfig::Solver::kCg},
+      {"newton", PhysicsConfig::Solver::kNewton}};
+  return table;
+}
+
 void ReadEnvConfig(const ConfigReader& r, EnvConfig* config) {
-  r.ExpectKeys({"num_envs", "seed", "robot", "commands", "randomization", "observations",
-                "rewards", "termination"});
+  r.ExpectKeys({"num_envs", "seed", "robot", "physics", "commands", "randomization",
+                "observations", "rewards", "termination"});
   r.Read("num_envs", &config->num_envs, 1, 1 << 20);
   r.Read("seed", &config->seed, 0, std::numeric_limits<int>::max());
   ReadRobot(r.Child("robot"), &config->robot);
+  ReadPhysics(r.Child("physics"), &config->physics);
   ReadCommands(r.Child("commands"), &config->commands);
   ReadRandomization(r.Child("randomization"), &config->randomization);
   ReadObservations(r.Child("observations"), &config->observations);
@@ -145,7 +191,7 @@ void ValidateEnvConfig(const EnvConfig& config, const std::string& source) {
   auto fail = [&](const std::string& what) { throw ConfigError(source + ": env.robot." + what); };
   if (robot.mjcf.empty()) fail("mjcf: expected the path of an MJCF scene");
   if (n == 0) fail("joints: expected a non-empty list of joint names");
-  if (robot.feet.empty()) fail("feet: expected a non-empty list of foot geom names");
+  if (robot.feet.empty()) fail("feet: expected a non-empty list of foot geom or body names");
   auto check = [&](const std::vector<double>& v, const char* key) {
     if (v.size() != n)
       fail(std::string(key) + ": expected " + std::to_string(n) + " values (one per joint), got " +

@@ -5,27 +5,59 @@
 #include <utility>
 #include <vector>
 
+#include "core/choice.h"
+
 namespace tutor {
 
 class ConfigReader;
 
-// what the robot is: everything the env needs to drive another quadruped MJCF by config alone
+// how the env turns PD targets into joint torques
+enum class ControlMode {
+  kPd,         // the env's PD law as a generalized force; the file's actuators on the
+               // controlled joints are disabled (their gains and biases zeroed)
+  kActuators,  // the file's actuators: position ones get the config's kp/kd written in and
+               // ctrl = target; motor ones get ctrl = the env's PD torque
+};
+
+// what the robot is: everything the env needs to drive another quadruped MJCF by config alone.
+// Contact parts (feet, fall and collision contacts) are named by geom or by body: a name is a
+// geom when the file has a geom of that name, else a body (all its colliding geoms); prefix
+// "geom:" or "body:" to say which.
 struct RobotConfig {
   std::string mjcf;                        // scene file, resolved against the config's folder
   std::string base_body = "trunk";
   std::vector<std::string> joints;         // policy order of the actuated joints
-  std::vector<std::string> feet;           // foot geom names
-  std::string floor_geom = "floor";
-  std::vector<std::string> fall_contact_geoms;  // touching the floor with these is a fall
+  std::vector<std::string> feet;           // one geom or body per foot
+  std::string floor_geom = "floor";        // the ground heights are measured from
+  std::vector<std::string> fall_contacts;  // these touching the ground is a fall
+  std::vector<std::string> collision_contacts;  // penalised by the `collision` reward term
+  ControlMode control = ControlMode::kPd;
   std::vector<double> default_pose;        // rad, one per joint
   std::vector<double> kp;                  // N·m/rad, one per joint (a scalar broadcasts)
   std::vector<double> kd;                  // N·m·s/rad
   std::vector<double> torque_limits;       // N·m
   double action_scale = 0.25;              // target = default + action_scale * action
   double action_clip = 100.0;              // actions clipped to [-clip, clip] first
-  int decimation = 4;                      // physics substeps per policy step
+  double control_dt = 0;                   // s per policy step; 0: decimation x timestep
+  int decimation = 0;                      // physics substeps per policy step; 0: derived
   double base_height = 0.3;                // m, initial trunk height when no keyframe is given
   std::string keyframe;                    // optional standing keyframe to reset to
+};
+
+// physics options written over the file's after loading; 0 / kFile keeps the file's.
+// (Contact and constraint buffers, nconmax / njmax, are the file's: MuJoCo sizes its stack
+// from them when it compiles.)
+struct PhysicsConfig {
+  enum class Cone { kFile, kPyramidal, kElliptic };
+  enum class Solver { kFile, kPgs, kCg, kNewton };
+  double timestep = 0;  // s
+  Cone cone = Cone::kFile;
+  double impratio = 0;
+  Solver solver = Solver::kFile;
+  int iterations = 0;
+  double tolerance = 0;
+  int foot_condim = 0;       // contact dimensionality of the foot geoms (1, 3, 4 or 6)
+  bool frictionloss = true;  // false: the controlled joints' dry friction is removed
 };
 
 // velocity commands (vx, vy in the body frame, yaw rate), resampled every `resample_s`
@@ -68,6 +100,7 @@ struct RewardConfig {
   double base_height_target = 0.27;  // m
   double feet_air_time_target = 0.3;  // s
   double soft_joint_limit = 0.9;  // fraction of the joint range before dof_pos_limits bites
+  double collision_force = 0.1;   // N of contact force that makes a part count as colliding
   bool clip_negative = true;      // the step's total reward is clipped at 0 below
 };
 
@@ -82,12 +115,17 @@ struct EnvConfig {
   int num_envs = 256;
   int seed = 1;
   RobotConfig robot;
+  PhysicsConfig physics;
   CommandConfig commands;
   RandomizationConfig randomization;
   ObservationConfig observations;
   RewardConfig rewards;
   TerminationConfig termination;
 };
+
+const ChoiceTable<ControlMode>& ControlModes();
+const ChoiceTable<PhysicsConfig::Cone>& Cones();
+const ChoiceTable<PhysicsConfig::Solver>& Solvers();
 
 // reads the `env:` section of a config layer into `config` (keys absent keep their values)
 void ReadEnvConfig(const ConfigReader& reader, EnvConfig* config);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace tutor {
 
@@ -10,6 +11,66 @@ double PdTorque(double kp, double kd, double target, double q, double qd, double
                 double strength) {
   const double tau = strength * (kp * (target - q) - kd * qd);
   return std::clamp(tau, -strength * limit, strength * limit);
+}
+
+void WriteActuatorGains(const QuadrupedModel& quadruped, const std::vector<double>& strength,
+                        mjModel* model) {
+  const EnvLayout& layout = quadruped.layout;
+  for (int j = 0; j < quadruped.num_joints; ++j) {
+    const QuadrupedModel::JointDrive& drive = quadruped.drives[j];
+    if (drive.kind != QuadrupedModel::Drive::kPosition) continue;
+    // force = kp' ctrl - kp' length - kd' velocity with length = gear q, torque = gear force:
+    // kp' = kp / gear^2, ctrl = gear target gives tau = kp (target - q) - kd qd
+    const int a = drive.actuator;
+    const double g2 = drive.gear * drive.gear;
+    mjtNum* gain = model->actuator_gainprm + a * mjNGAIN;
+    mjtNum* bias = model->actuator_biasprm + a * mjNBIAS;
+    gain[0] = strength[j] * layout.kp[j] / g2;
+    bias[0] = 0;
+    bias[1] = -strength[j] * layout.kp[j] / g2;
+    bias[2] = -strength[j] * layout.kd[j] / g2;
+    model->actuator_forcelimited[a] = 1;
+    model->actuator_forcerange[2 * a] = -strength[j] * layout.torque_limits[j] / std::abs(drive.gear);
+    model->actuator_forcerange[2 * a + 1] = strength[j] * layout.torque_limits[j] / std::abs(drive.gear);
+  }
+}
+
+void ApplyControl(const QuadrupedModel& quadruped, const mjModel* model,
+                  const std::vector<double>& targets, const std::vector<double>& strength,
+                  mjData* data, std::vector<double>* torques) {
+  const EnvLayout& layout = quadruped.layout;
+  for (int j = 0; j < quadruped.num_joints; ++j) {
+    const QuadrupedModel::JointDrive& drive = quadruped.drives[j];
+    const int a = drive.actuator;
+    const double q = data->qpos[quadruped.joint_qpos[j]];
+    const double qd = data->qvel[quadruped.joint_dof[j]];
+    double target = targets[j];
+    if (drive.kind == QuadrupedModel::Drive::kPosition) {
+      double ctrl = drive.gear * target;  // MuJoCo clamps ctrl to a limited ctrl range
+      if (model->actuator_ctrllimited[a])
+        ctrl = std::clamp(ctrl, model->actuator_ctrlrange[2 * a], model->actuator_ctrlrange[2 * a + 1]);
+      data->ctrl[a] = ctrl;
+      target = ctrl / drive.gear;
+    }
+    double tau = PdTorque(layout.kp[j], layout.kd[j], target, q, qd, layout.torque_limits[j],
+                          strength[j]);
+    if (drive.kind == QuadrupedModel::Drive::kEnvPd) {
+      data->qfrc_applied[quadruped.joint_dof[j]] = tau;
+    } else if (drive.kind == QuadrupedModel::Drive::kMotor) {
+      double ctrl = tau / drive.gear;
+      if (model->actuator_ctrllimited[a])
+        ctrl = std::clamp(ctrl, model->actuator_ctrlrange[2 * a], model->actuator_ctrlrange[2 * a + 1]);
+      data->ctrl[a] = ctrl;
+      tau = ctrl * drive.gear;
+    }
+    (*torques)[j] = tau;
+  }
+}
+
+double GeomBottom(const mjModel* model, const mjData* data, int geom) {
+  const double reach =
+      model->geom_type[geom] == mjGEOM_SPHERE ? model->geom_size[3 * geom] : model->geom_rbound[geom];
+  return data->geom_xpos[3 * geom + 2] - reach;
 }
 
 QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t seed)
@@ -28,6 +89,7 @@ QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t
   targets_.assign(nj, 0.0);
   air_time_.assign(nf, 0.0);
   foot_force_.assign(nf, 0.0);
+  part_force_.assign(quadruped.num_collision_parts, 0.0);
   last_contact_.assign(nf, false);
   term_sums_.assign(quadruped.rewards.size(), 0.0);
   scratch_.assign(std::max({3, nj, nf}), 0.0);
@@ -48,9 +110,10 @@ QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t
 void QuadrupedEnv::Randomize() {
   const RandomizationConfig& r = quadruped_.config.randomization;
   friction_ = rng_.Uniform(r.friction[0], r.friction[1]);
-  // MuJoCo combines two geoms' friction by max, so floor and feet both get the sample
-  model_->geom_friction[3 * quadruped_.floor_geom] = friction_;
-  for (int g : quadruped_.foot_geoms) model_->geom_friction[3 * g] = friction_;
+  // MuJoCo combines two geoms' friction by max, so the ground and the feet get the sample
+  for (int g = 0; g < model_->ngeom; ++g)
+    if (quadruped_.geom_ground[g] || quadruped_.geom_foot[g] >= 0)
+      model_->geom_friction[3 * g] = friction_;
   added_mass_ = rng_.Uniform(r.added_mass[0], r.added_mass[1]);
   const double mass = quadruped_.base_mass + added_mass_;
   model_->body_mass[quadruped_.base_body] = mass;
@@ -58,6 +121,21 @@ void QuadrupedEnv::Randomize() {
     model_->body_inertia[3 * quadruped_.base_body + i] =
         quadruped_.base_inertia[i] * mass / quadruped_.base_mass;
   for (double& s : strength_) s = rng_.Uniform(r.motor_strength[0], r.motor_strength[1]);
+  WriteActuatorGains(quadruped_, strength_, model_.get());
+}
+
+double QuadrupedEnv::FootHeight(int foot) const {
+  double bottom = std::numeric_limits<double>::infinity();
+  for (int g : quadruped_.foot_geoms[foot])
+    bottom = std::min(bottom, GeomBottom(model_.get(), data_.get(), g));
+  return bottom - data_->geom_xpos[3 * quadruped_.floor_geom + 2];
+}
+
+void QuadrupedEnv::PlaceOnGround() {
+  mj_kinematics(model_.get(), data_.get());
+  double lowest = std::numeric_limits<double>::infinity();
+  for (int k = 0; k < quadruped_.num_feet; ++k) lowest = std::min(lowest, FootHeight(k));
+  data_->qpos[quadruped_.base_qpos + 2] -= lowest;
 }
 
 void QuadrupedEnv::ResampleCommand() {
@@ -112,6 +190,7 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
   }
   for (int k = 0; k < 6; ++k)
     data->qvel[quadruped_.base_dof + k] = rng_.Uniform(-r.init_base_velocity, r.init_base_velocity);
+  PlaceOnGround();  // after the jitter: the lowest foot on the floor, none inside it
   mj_forward(model, data);
 
   std::fill(action_.begin(), action_.end(), 0.0);
@@ -127,22 +206,13 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
   std::fill(term_sums_.begin(), term_sums_.end(), 0.0);
   std::fill(std::begin(error_sums_), std::end(error_sums_), 0.0);
   power_sum_ = 0;
+  nonfoot_steps_ = touchdowns_ = 0;
+  air_time_sum_ = 0;
   ResampleCommand();
   push_timer_ = static_cast<int>(
       std::lround(rng_.Uniform(r.push_interval_s[0], r.push_interval_s[1]) / layout.control_dt));
   ReadState();
   WriteObservations(rows.obs);
-}
-
-void QuadrupedEnv::ApplyTorques() {
-  const EnvLayout& layout = quadruped_.layout;
-  for (int j = 0; j < quadruped_.num_joints; ++j) {
-    const double q = data_->qpos[quadruped_.joint_qpos[j]];
-    const double qd = data_->qvel[quadruped_.joint_dof[j]];
-    torques_[j] = PdTorque(layout.kp[j], layout.kd[j], targets_[j], q, qd, layout.torque_limits[j],
-                           strength_[j]);
-    data_->qfrc_applied[quadruped_.joint_dof[j]] = torques_[j];
-  }
 }
 
 // body-frame velocities, gravity and base height from qpos/qvel (current), foot forces and
@@ -160,32 +230,38 @@ void QuadrupedEnv::ReadState() {
   gravity_[0] = -rot[6], gravity_[1] = -rot[7], gravity_[2] = -rot[8];
   up_z_ = rot[8];
 
+  // ground contacts of the robot: feet, fall parts, collision parts, anything else
   std::fill(foot_force_.begin(), foot_force_.end(), 0.0);
-  fall_contact_ = false;
+  std::fill(part_force_.begin(), part_force_.end(), 0.0);
+  fall_contact_ = nonfoot_contact_ = false;
   for (int c = 0; c < data->ncon; ++c) {
     const mjContact& con = data->contact[c];
-    int other;
-    if (con.geom1 == quadruped_.floor_geom)
-      other = con.geom2;
-    else if (con.geom2 == quadruped_.floor_geom)
-      other = con.geom1;
+    int robot_geom;
+    if (quadruped_.geom_ground[con.geom1] && quadruped_.geom_robot[con.geom2])
+      robot_geom = con.geom2;
+    else if (quadruped_.geom_ground[con.geom2] && quadruped_.geom_robot[con.geom1])
+      robot_geom = con.geom1;
     else
       continue;
-    const int role = quadruped_.geom_role[other];
-    if (role == QuadrupedModel::kFallGeom) {
-      fall_contact_ = true;
-    } else if (role >= 0) {
+    const int foot = quadruped_.geom_foot[robot_geom];
+    const int part = quadruped_.geom_collision[robot_geom];
+    if (foot < 0) nonfoot_contact_ = true;
+    if (quadruped_.geom_fall[robot_geom]) fall_contact_ = true;
+    if (foot >= 0 || part >= 0) {
       mjtNum force[6];  // contact frame: normal first
       mj_contactForce(model_.get(), data, c, force);
-      foot_force_[role] += force[0];
+      if (foot >= 0) foot_force_[foot] += force[0];
+      if (part >= 0) part_force_[part] += force[0];
     }
   }
+  collisions_ = 0;
+  for (double force : part_force_)
+    collisions_ += force > quadruped_.config.rewards.collision_force ? 1 : 0;
 }
 
 void QuadrupedEnv::WriteObservations(float* const* rows) {
   const mjData* data = data_.get();
   const EnvLayout& layout = quadruped_.layout;
-  const double floor_z = data->geom_xpos[3 * quadruped_.floor_geom + 2];
   for (size_t g = 0; g < quadruped_.groups.size(); ++g) {
     float* row = rows[g];
     for (const auto& term : quadruped_.groups[g].terms) {
@@ -218,10 +294,7 @@ void QuadrupedEnv::WriteObservations(float* const* rows) {
           std::copy(foot_force_.begin(), foot_force_.end(), v);
           break;
         case ObsTerm::kFootHeights:
-          for (int k = 0; k < quadruped_.num_feet; ++k) {
-            const int geom = quadruped_.foot_geoms[k];
-            v[k] = data->geom_xpos[3 * geom + 2] - model_->geom_size[3 * geom] - floor_z;
-          }
+          for (int k = 0; k < quadruped_.num_feet; ++k) v[k] = FootHeight(k);
           break;
         case ObsTerm::kFriction:
           v[0] = friction_;
@@ -248,9 +321,13 @@ void QuadrupedEnv::WriteObservations(float* const* rows) {
   }
 }
 
+// MuJoCo resets the state on bad qpos/qvel/qacc and drops contacts or constraints when a
+// buffer is full: any of these in this episode means the state is not the physics' any more
 bool QuadrupedEnv::Unstable() const {
   const mjData* data = data_.get();
-  if (data->warning[mjWARN_BADQACC].number > 0) return true;
+  for (int w : {mjWARN_CONTACTFULL, mjWARN_CNSTRFULL, mjWARN_BADQPOS, mjWARN_BADQVEL,
+                mjWARN_BADQACC, mjWARN_BADCTRL})
+    if (data->warning[w].number > 0) return true;
   for (int i = 0; i < model_->nq; ++i)
     if (mju_isBad(data->qpos[i])) return true;
   for (int i = 0; i < model_->nv; ++i)
@@ -280,8 +357,8 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
     targets_[j] = layout.default_pose[j] + layout.action_scale * action_[j];
   }
   // PD recomputed at every physics substep
-  for (int s = 0; s < quadruped_.config.robot.decimation; ++s) {
-    ApplyTorques();
+  for (int s = 0; s < quadruped_.decimation; ++s) {
+    ApplyControl(quadruped_, model, targets_, strength_, data, &torques_);
     mj_step(model, data);
   }
   ++progress_, ++length_;
@@ -294,7 +371,8 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
   const bool fell = unstable || fall_contact_ || up_z_ < std::cos(term.max_tilt) ||
                     base_height_ < term.min_base_height;
   const bool timed_out = !fell && progress_ >= quadruped_.episode_steps;
-  const double reward = unstable ? 0.0 : ComputeReward(fell);
+  const double reward = unstable ? UnstableReward() : ComputeReward(fell);
+  if (nonfoot_contact_) ++nonfoot_steps_;
   *rows.reward = static_cast<float>(reward);
   *rows.terminated = fell ? 1.0f : 0.0f;
   *rows.truncated = timed_out ? 1.0f : 0.0f;
@@ -320,6 +398,9 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
     episode->vy_error = error_sums_[1] / length_;
     episode->yaw_rate_error = error_sums_[2] / length_;
     episode->power = power_sum_ / length_;
+    episode->nonfoot_contact_steps = nonfoot_steps_;
+    episode->touchdowns = touchdowns_;
+    episode->air_time_sum = air_time_sum_;
     if (unstable) {
       for (size_t g = 0; g < quadruped_.groups.size(); ++g)
         std::fill(rows.final_obs[g], rows.final_obs[g] + quadruped_.groups[g].width, 0.0f);

@@ -18,6 +18,22 @@ namespace tutor {
 double PdTorque(double kp, double kd, double target, double q, double qd, double limit,
                 double strength);
 
+// Writes this env's motor strengths into the file's position actuators: kp and kd of the layout
+// times strength (over gear^2), force range strength x torque limit (over |gear|); other
+// drives are left alone.
+void WriteActuatorGains(const QuadrupedModel& quadruped, const std::vector<double>& strength,
+                        mjModel* model);
+
+// One physics substep's control towards `targets` (rad): the env's PD as qfrc_applied, or the
+// file's actuators' ctrl. `torques` receives each joint's torque (N·m) as the PD law gives it
+// after the strength-scaled limit (and the actuator's ctrl range), which is what MuJoCo applies.
+void ApplyControl(const QuadrupedModel& quadruped, const mjModel* model,
+                  const std::vector<double>& targets, const std::vector<double>& strength,
+                  mjData* data, std::vector<double>* torques);
+
+// height of a geom's lowest point above z = 0 (exact for spheres, the bounding sphere else)
+double GeomBottom(const mjModel* model, const mjData* data, int geom);
+
 // One quadruped: an mjData, its own model copy, its RNG stream, commands, episode bookkeeping.
 // Writes its observations straight into the batch rows it is handed.
 class QuadrupedEnv {
@@ -53,12 +69,15 @@ class QuadrupedEnv {
  private:
   void Randomize();
   void ResampleCommand();
-  void ApplyTorques();  // PdTorque towards targets_ for every joint, into qfrc_applied
-  void ReadState();     // body-frame velocities, gravity, height from qpos/qvel; contacts
+  void ReadState();  // body-frame velocities, gravity, height from qpos/qvel; contacts
+  void PlaceOnGround();  // shifts the base so the lowest foot touches the floor
   void WriteObservations(float* const* rows);
   // weighted reward terms x dt; also advances last action/velocity and feet air time
   double ComputeReward(bool fell);
+  // a fall's reward when the state cannot be read: the termination term alone
+  double UnstableReward();
   bool Unstable() const;
+  double FootHeight(int foot) const;  // lowest point of the foot above the floor (m)
 
   const QuadrupedModel& quadruped_;
   int env_id_;
@@ -77,11 +96,13 @@ class QuadrupedEnv {
   // per-step state
   std::vector<double> action_, last_action_, last_qvel_, torques_, air_time_;
   std::vector<double> targets_;  // rad, PD targets of this step
-  std::vector<double> foot_force_, scratch_;
+  std::vector<double> foot_force_, part_force_, scratch_;
   std::vector<bool> last_contact_;
   double lin_vel_[3], ang_vel_[3], gravity_[3], up_z_ = 1;
   double base_height_ = 0;  // m above the floor geom
   bool fall_contact_ = false;
+  bool nonfoot_contact_ = false;  // a robot geom other than a foot touches the ground
+  int collisions_ = 0;            // collision parts pressing the ground above the threshold
   // reward scratch, sized once
   RewardInputs reward_inputs_;
   std::vector<double> reward_values_, weighted_;
@@ -91,6 +112,8 @@ class QuadrupedEnv {
   double episode_return_ = 0;
   std::vector<double> term_sums_;
   double error_sums_[3] = {0, 0, 0}, power_sum_ = 0;
+  int nonfoot_steps_ = 0, touchdowns_ = 0;
+  double air_time_sum_ = 0;
 };
 
 }  // namespace tutor

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "core/error.h"
@@ -33,19 +34,76 @@ GroupLayout CompileGroup(const std::string& name, const std::vector<std::string>
   return group;
 }
 
+// true when a geom takes part in collisions at all
+bool Colliding(const mjModel* model, int geom) {
+  return model->geom_contype[geom] != 0 || model->geom_conaffinity[geom] != 0;
+}
+
+// the colliding geoms a contact-part name stands for: the geom of that name, else every
+// colliding geom of the body of that name; "geom:" / "body:" force one reading. Empty when
+// there is no such object (a body without colliding geoms is an error of its own).
+std::vector<int> ResolvePart(const mjModel* model, const std::string& name,
+                             const std::string& mjcf, const std::string& key) {
+  std::string bare = name;
+  bool geom_only = false, body_only = false;
+  if (bare.rfind("geom:", 0) == 0) bare = bare.substr(5), geom_only = true;
+  if (bare.rfind("body:", 0) == 0) bare = bare.substr(5), body_only = true;
+  if (!body_only) {
+    const int geom = ObjectId(model, mjOBJ_GEOM, bare);
+    if (geom >= 0) {
+      if (!Colliding(model, geom))
+        throw ModelError(mjcf + ": geom '" + bare + "' (env.robot." + key +
+                         ") collides with nothing (contype = conaffinity = 0)");
+      return {geom};
+    }
+  }
+  if (geom_only) return {};
+  const int body = ObjectId(model, mjOBJ_BODY, bare);
+  if (body < 0) return {};
+  std::vector<int> geoms;
+  for (int g = model->body_geomadr[body]; g >= 0 && g < model->body_geomadr[body] +
+                                                         model->body_geomnum[body]; ++g)
+    if (Colliding(model, g)) geoms.push_back(g);
+  if (geoms.empty())
+    throw ModelError(mjcf + ": body '" + bare + "' (env.robot." + key +
+                     ") has no colliding geom");
+  return geoms;
+}
+
+// the physics options of the config written over the file's
+void ApplyPhysics(const PhysicsConfig& p, mjModel* model) {
+  if (p.timestep > 0) model->opt.timestep = p.timestep;
+  if (p.cone == PhysicsConfig::Cone::kPyramidal) model->opt.cone = mjCONE_PYRAMIDAL;
+  if (p.cone == PhysicsConfig::Cone::kElliptic) model->opt.cone = mjCONE_ELLIPTIC;
+  if (p.impratio > 0) model->opt.impratio = p.impratio;
+  if (p.solver == PhysicsConfig::Solver::kPgs) model->opt.solver = mjSOL_PGS;
+  if (p.solver == PhysicsConfig::Solver::kCg) model->opt.solver = mjSOL_CG;
+  if (p.solver == PhysicsConfig::Solver::kNewton) model->opt.solver = mjSOL_NEWTON;
+  if (p.iterations > 0) model->opt.iterations = p.iterations;
+  if (p.tolerance > 0) model->opt.tolerance = p.tolerance;
+}
+
+std::string Format(const char* format, double a, double b = 0, double c = 0) {
+  char text[320];
+  std::snprintf(text, sizeof(text), format, a, b, c);
+  return text;
+}
+
 }  // namespace
 
 QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) : config(cfg) {
   ValidateEnvConfig(config, source);
   const RobotConfig& robot = config.robot;
   mj_model = LoadModel(robot.mjcf);
-  const mjModel* model = mj_model.get();
+  mjModel* model = mj_model.get();
+  ApplyPhysics(config.physics, model);
 
   // every name the config needs, all missing ones reported together
   std::vector<std::string> missing;
   base_body = ObjectId(model, mjOBJ_BODY, robot.base_body);
   if (base_body < 0) missing.push_back("body '" + robot.base_body + "'");
   num_joints = static_cast<int>(robot.joints.size());
+  std::vector<int> joint_ids;
   for (const auto& name : robot.joints) {
     const int id = ObjectId(model, mjOBJ_JOINT, name);
     if (id < 0) {
@@ -54,6 +112,7 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
     }
     if (model->jnt_type[id] != mjJNT_HINGE && model->jnt_type[id] != mjJNT_SLIDE)
       throw ModelError(robot.mjcf + ": joint '" + name + "' must be a hinge or slide joint");
+    joint_ids.push_back(id);
     joint_qpos.push_back(model->jnt_qposadr[id]);
     joint_dof.push_back(model->jnt_dofadr[id]);
     const double soft = config.rewards.soft_joint_limit;
@@ -67,21 +126,29 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
       joint_high.push_back(std::numeric_limits<double>::infinity());
     }
   }
+  // contact parts: feet, fall contacts, collision-penalty parts (geom or body names)
   num_feet = static_cast<int>(robot.feet.size());
-  geom_role.assign(model->ngeom, kOtherGeom);
+  geom_foot.assign(model->ngeom, -1);
+  geom_fall.assign(model->ngeom, 0);
+  geom_collision.assign(model->ngeom, -1);
   for (int k = 0; k < num_feet; ++k) {
-    const int id = ObjectId(model, mjOBJ_GEOM, robot.feet[k]);
-    if (id < 0)
-      missing.push_back("foot geom '" + robot.feet[k] + "'");
-    else
-      geom_role[id] = k, foot_geoms.push_back(id);
+    foot_geoms.push_back(ResolvePart(model, robot.feet[k], robot.mjcf, "feet"));
+    if (foot_geoms.back().empty()) missing.push_back("foot geom or body '" + robot.feet[k] + "'");
+    for (int g : foot_geoms.back()) geom_foot[g] = k;
   }
-  for (const auto& name : robot.fall_contact_geoms) {
-    const int id = ObjectId(model, mjOBJ_GEOM, name);
-    if (id < 0)
-      missing.push_back("fall-contact geom '" + name + "'");
-    else
-      geom_role[id] = kFallGeom;
+  // a body's feet stay feet: a calf body that holds the foot sphere penalises its capsule
+  for (const auto& name : robot.fall_contacts) {
+    const auto geoms = ResolvePart(model, name, robot.mjcf, "fall_contacts");
+    if (geoms.empty()) missing.push_back("fall-contact geom or body '" + name + "'");
+    for (int g : geoms)
+      if (geom_foot[g] < 0) geom_fall[g] = 1;
+  }
+  for (const auto& name : robot.collision_contacts) {
+    const auto geoms = ResolvePart(model, name, robot.mjcf, "collision_contacts");
+    if (geoms.empty()) missing.push_back("collision-contact geom or body '" + name + "'");
+    for (int g : geoms)
+      if (geom_foot[g] < 0) geom_collision[g] = num_collision_parts;
+    ++num_collision_parts;
   }
   floor_geom = ObjectId(model, mjOBJ_GEOM, robot.floor_geom);
   if (floor_geom < 0) missing.push_back("floor geom '" + robot.floor_geom + "'");
@@ -104,9 +171,120 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
   if (base_mass + config.randomization.added_mass[0] <= 0)
     throw ConfigError(source + ": env.randomization.added_mass: would make the base mass " +
                       "non-positive (base mass " + std::to_string(base_mass) + " kg)");
+  // the ground is what the world body owns; the robot is the base body's subtree
+  geom_ground.assign(model->ngeom, 0);
+  geom_robot.assign(model->ngeom, 0);
+  for (int g = 0; g < model->ngeom; ++g) {
+    if (!Colliding(model, g)) continue;
+    int body = model->geom_bodyid[g];
+    geom_ground[g] = body == 0;
+    while (body > 0 && body != base_body) body = model->body_parentid[body];
+    geom_robot[g] = body == base_body;
+  }
+  for (int k = 0; k < num_feet; ++k)
+    for (int g : foot_geoms[k])
+      if (!geom_robot[g])
+        throw ModelError(robot.mjcf + ": foot '" + robot.feet[k] + "' is not part of the robot '" +
+                         robot.base_body + "'");
+  if (config.physics.foot_condim > 0)
+    for (const auto& geoms : foot_geoms)
+      for (int g : geoms) model->geom_condim[g] = config.physics.foot_condim;
+  if (!config.physics.frictionloss)
+    for (int dof : joint_dof) model->dof_frictionloss[dof] = 0;
 
-  // timing
-  const double control_dt = robot.decimation * model->opt.timestep;  // s
+  // drives: the env's PD, or the file's actuator on each joint; never both
+  drives.assign(num_joints, JointDrive{});
+  int disabled = 0, motors = 0, servos = 0;
+  for (int a = 0; a < model->nu; ++a) {
+    if (model->actuator_trntype[a] != mjTRN_JOINT) continue;
+    const int j = static_cast<int>(
+        std::find(joint_ids.begin(), joint_ids.end(), model->actuator_trnid[2 * a]) -
+        joint_ids.begin());
+    if (j == num_joints) continue;  // not a controlled joint: left as the file has it
+    const std::string name = mj_id2name(model, mjOBJ_ACTUATOR, a)
+                                 ? mj_id2name(model, mjOBJ_ACTUATOR, a)
+                                 : "#" + std::to_string(a);
+    if (robot.control == ControlMode::kPd) {
+      // disabled: no force whatever its ctrl (a keyframe may set one)
+      std::fill_n(model->actuator_gainprm + a * mjNGAIN, mjNGAIN, 0.0);
+      std::fill_n(model->actuator_biasprm + a * mjNBIAS, mjNBIAS, 0.0);
+      ++disabled;
+      continue;
+    }
+    if (drives[j].actuator >= 0)
+      throw ModelError(robot.mjcf + ": joint '" + robot.joints[j] + "' has two actuators (#" +
+                       std::to_string(drives[j].actuator) + " and '" + name +
+                       "'); env.robot.control: actuators needs exactly one per joint");
+    const bool fixed_gain =
+        model->actuator_gaintype[a] == mjGAIN_FIXED && model->actuator_dyntype[a] == mjDYN_NONE;
+    const double* bias = model->actuator_biasprm + a * mjNBIAS;
+    drives[j].actuator = a;
+    drives[j].gear = model->actuator_gear[6 * a];
+    if (fixed_gain && model->actuator_biastype[a] == mjBIAS_NONE) {
+      drives[j].kind = Drive::kMotor;
+    } else if (fixed_gain && model->actuator_biastype[a] == mjBIAS_AFFINE && bias[1] < 0) {
+      drives[j].kind = Drive::kPosition;
+    } else {
+      throw ModelError(robot.mjcf + ": actuator '" + name + "' on joint '" + robot.joints[j] +
+                       "' is neither a motor nor a position servo; use env.robot.control: pd");
+    }
+    if (drives[j].gear == 0) throw ModelError(robot.mjcf + ": actuator '" + name + "' has gear 0");
+  }
+  for (int j = 0; j < num_joints && robot.control == ControlMode::kActuators; ++j) {
+    if (drives[j].actuator < 0)
+      throw ModelError(robot.mjcf + ": joint '" + robot.joints[j] +
+                       "' has no actuator; env.robot.control: actuators needs one per joint");
+    (drives[j].kind == Drive::kMotor ? motors : servos) += 1;
+  }
+  if (robot.control == ControlMode::kPd)
+    summary.push_back("control: the env's PD as joint torques" +
+                      (disabled ? " (the file's " + std::to_string(disabled) +
+                                      " actuators on these joints disabled)"
+                                : std::string(" (the file has no actuators on these joints)")));
+  else
+    summary.push_back("control: the file's actuators (" + std::to_string(servos) +
+                      " position servos with the config's kp/kd written in, ctrl = target; " +
+                      std::to_string(motors) + " motors, ctrl = the env's PD torque)");
+
+  // timing: the physics step is the file's (or physics.timestep); the policy period is
+  // control_dt, decimation is derived from it or checked against it
+  const double timestep = model->opt.timestep;
+  double control_dt = robot.control_dt;
+  if (robot.decimation > 0) {
+    decimation = robot.decimation;
+    if (control_dt > 0 && std::abs(decimation * timestep - control_dt) > 1e-9 * control_dt)
+      throw ConfigError(source + ": env.robot.decimation: " + std::to_string(decimation) +
+                        Format(" substeps of the %g s physics step give a %g s policy step, but "
+                               "env.robot.control_dt asks for %g s (drop decimation to derive it)",
+                               timestep, decimation * timestep, control_dt));
+    control_dt = decimation * timestep;
+  } else {
+    if (control_dt <= 0)
+      throw ConfigError(source + ": env.robot.control_dt: expected the policy period in seconds");
+    decimation = static_cast<int>(std::lround(control_dt / timestep));
+    if (decimation < 1 || std::abs(decimation * timestep - control_dt) > 1e-6 * control_dt)
+      throw ConfigError(source + ": env.robot.control_dt: " +
+                        Format("%g s is not a whole number of %g s physics steps (the "
+                               "file's timestep, or env.physics.timestep)",
+                               control_dt, timestep));
+  }
+  summary.push_back(Format("timing: physics step %g s x %g substeps = %g s policy step",
+                           timestep, decimation, control_dt));
+  {
+    const char* solver = model->opt.solver == mjSOL_NEWTON ? "Newton"
+                         : model->opt.solver == mjSOL_CG   ? "CG"
+                                                           : "PGS";
+    char text[256];
+    std::snprintf(text, sizeof(text),
+                  "physics: %s cones, impratio %g, %s solver %d iterations, foot condim %d, "
+                  "joint frictionloss %s, nconmax %d, njmax %d",
+                  model->opt.cone == mjCONE_ELLIPTIC ? "elliptic" : "pyramidal",
+                  model->opt.impratio, solver, model->opt.iterations,
+                  model->geom_condim[foot_geoms[0][0]],
+                  config.physics.frictionloss ? "as in the file" : "removed", model->nconmax,
+                  model->njmax);
+    summary.push_back(text);
+  }
   episode_steps =
       std::max(1, static_cast<int>(std::lround(config.termination.episode_length_s / control_dt)));
 

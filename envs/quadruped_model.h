@@ -37,18 +37,32 @@ struct QuadrupedModel {
   std::vector<std::pair<RewardTerm, double>> rewards;  // non-zero scales, per second
   std::vector<std::string> reward_names;               // parallel to `rewards`
 
-  int num_joints = 0, num_feet = 0;
+  // how one controlled joint is driven (see ControlMode)
+  enum class Drive { kEnvPd, kMotor, kPosition };
+  struct JointDrive {
+    Drive kind = Drive::kEnvPd;
+    int actuator = -1;  // the file's actuator on the joint (kMotor, kPosition)
+    double gear = 1;    // its gear: joint torque = gear * actuator force
+  };
+
+  int num_joints = 0, num_feet = 0, num_collision_parts = 0;
   int base_body = -1, base_qpos = 0, base_dof = 0, keyframe = -1, floor_geom = -1;
+  int decimation = 1;                         // physics substeps per policy step
   std::vector<int> joint_qpos, joint_dof;     // per policy joint
   std::vector<double> joint_low, joint_high;  // soft limits (rad)
-  std::vector<int> foot_geoms;
-  std::vector<int> geom_role;  // per geom: foot index >= 0, kFallGeom, or kOtherGeom
-  double base_mass = 0;        // kg, before randomization
+  std::vector<JointDrive> drives;             // per policy joint
+  std::vector<std::vector<int>> foot_geoms;   // per foot, its colliding geoms
+  // per geom of the model
+  std::vector<int> geom_foot;       // foot index, or -1
+  std::vector<char> geom_fall;      // touching the ground is a fall
+  std::vector<int> geom_collision;  // collision part index, or -1
+  std::vector<char> geom_ground;    // a colliding geom of the world body: the ground
+  std::vector<char> geom_robot;     // a colliding geom of the robot (the base body's subtree)
+  double base_mass = 0;             // kg, before randomization
   double base_inertia[3] = {0, 0, 0};
   int episode_steps = 1000;  // policy steps per episode
-
-  static constexpr int kOtherGeom = -1;
-  static constexpr int kFallGeom = -2;
+  // what the env does with the file, for the log: control, timing, physics options
+  std::vector<std::string> summary;
 };
 
 }  // namespace tutor

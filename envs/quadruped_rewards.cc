@@ -75,10 +75,21 @@ double RewardTermValue(RewardTerm term, const RewardInputs& in, const RewardConf
         value += std::max(0.0, in.joint_low[j] - q) + std::max(0.0, q - in.joint_high[j]);
       }
       return value;
+    case RewardTerm::kCollision:
+      return in.collisions;
     case RewardTerm::kTermination:
       return in.fell ? 1.0 : 0.0;
   }
   return value;
+}
+
+double QuadrupedEnv::UnstableReward() {
+  for (size_t i = 0; i < quadruped_.rewards.size(); ++i)
+    reward_values_[i] = quadruped_.rewards[i].first == RewardTerm::kTermination ? 1.0 : 0.0;
+  const double reward = CombineRewards(quadruped_.rewards, reward_values_,
+                                       quadruped_.layout.control_dt, false, &weighted_);
+  for (size_t i = 0; i < weighted_.size(); ++i) term_sums_[i] += weighted_[i];
+  return reward;
 }
 
 double CombineRewards(const std::vector<std::pair<RewardTerm, double>>& terms,
@@ -113,7 +124,11 @@ double QuadrupedEnv::ComputeReward(bool fell) {
     const bool filtered = contact || last_contact_[k];
     const bool first_contact = air_time_[k] > 0 && filtered;
     air_time_[k] += dt;
-    if (first_contact) air_time += air_time_[k] - config.feet_air_time_target;
+    if (first_contact) {
+      air_time += air_time_[k] - config.feet_air_time_target;
+      air_time_sum_ += air_time_[k];
+      ++touchdowns_;
+    }
     if (filtered) air_time_[k] = 0;
     last_contact_[k] = contact;
   }
@@ -136,6 +151,7 @@ double QuadrupedEnv::ComputeReward(bool fell) {
   in.moving = std::hypot(command_[0], command_[1]) > kMovingCommand;
   in.standing = std::sqrt(command_[0] * command_[0] + command_[1] * command_[1] +
                           command_[2] * command_[2]) < kMovingCommand;
+  in.collisions = collisions_;
   in.fell = fell;
   in.dt = dt;
 

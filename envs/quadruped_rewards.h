@@ -25,6 +25,7 @@ struct RewardInputs {
   double feet_air_time = 0;  // s, sum of (t_air - target) over this step's touchdowns
   bool moving = false;       // commanded |v_xy| above the moving threshold
   bool standing = false;     // commanded |(vx, vy, wz)| below it
+  int collisions = 0;        // collision parts pressing the ground above the threshold
   bool fell = false;         // the step ended in a fall (not a time-out)
   double dt = 0.02;          // s, policy step
 };

@@ -66,6 +66,7 @@ const std::vector<RewardTermInfo>& RewardTerms() {
       {RewardTerm::kFeetAirTime, "feet_air_time"},
       {RewardTerm::kStandStill, "stand_still"},
       {RewardTerm::kDofPosLimits, "dof_pos_limits"},
+      {RewardTerm::kCollision, "collision"},
       {RewardTerm::kTermination, "termination"},
   };
   return terms;

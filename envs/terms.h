@@ -50,6 +50,7 @@ enum class RewardTerm {
   kFeetAirTime,      // sum (t_air - target) on touchdown, when commanded to move
   kStandStill,       // sum |q - q0| when the command is zero
   kDofPosLimits,     // sum of joint excursions beyond the soft limits (rad)
+  kCollision,        // number of collision parts pressing the ground above the threshold
   kTermination,      // 1 on a fall (not on a time-out)
 };
 

@@ -21,6 +21,10 @@ struct EpisodeInfo {
   double vy_error = 0;        // |cmd_vy - vy|, m/s
   double yaw_rate_error = 0;  // |cmd_wz - wz|, rad/s
   double power = 0;           // sum_j |tau_j * qd_j|, W
+  // gait: how often something other than a foot touched the ground, how long feet swung
+  int nonfoot_contact_steps = 0;  // steps with a non-foot ground contact
+  int touchdowns = 0;             // feet landing after a swing
+  double air_time_sum = 0;        // s, summed over those swings
 };
 
 // A batch of N environments stepped together; what learning/ knows of an environment.

@@ -29,13 +29,12 @@ double TimeEnv(QuadrupedVecEnv* env, int steps, int threads) {
 }
 
 // physics steps/s of a bare loop over copies of the env's own mjData (same randomized model
-// copies, same states after a reset), stepped by mj_step under the same PD law applied as a
-// generalized force, and nothing else: the difference to TimeEnv is the env's own overhead
-// (observations, rewards, resets, pushes), not a different simulation
+// copies, same states after a reset), stepped by mj_step under the env's own control law
+// (ApplyControl) towards the default pose, and nothing else: the difference to TimeEnv is the
+// env's own overhead (observations, rewards, resets, pushes), not a different simulation
 double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
   const QuadrupedModel& spec = env->Model();
-  const EnvLayout& layout = spec.layout;  // the env's control parameters
-  const int decimation = spec.config.robot.decimation;
+  const int decimation = spec.decimation;
   const int num_data = env->NumEnvs();
   env->Reset();
   std::vector<DataPtr> datas;
@@ -53,11 +52,9 @@ double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
         const mjModel* model = env->Env(i).model();
         const std::vector<double>& strength = env->Env(i).motor_strength();
         mjData* data = datas[i].get();
+        std::vector<double> torques(spec.num_joints);
         for (int s = 0; s < decimation; ++s) {
-          for (int j = 0; j < spec.num_joints; ++j)
-            data->qfrc_applied[spec.joint_dof[j]] = PdTorque(
-                layout.kp[j], layout.kd[j], layout.default_pose[j], data->qpos[spec.joint_qpos[j]],
-                data->qvel[spec.joint_dof[j]], layout.torque_limits[j], strength[j]);
+          ApplyControl(spec, model, spec.layout.default_pose, strength, data, &torques);
           mj_step(model, data);
         }
       }
@@ -97,7 +94,8 @@ int RunBenchEnv(int argc, char** argv, int first) {
   config.env.num_envs = envs;
 
   QuadrupedVecEnv env(config.env, config.source);
-  const int decimation = config.env.robot.decimation;
+  PrintEnvSummary(env);
+  const int decimation = env.Model().decimation;
   struct Row {
     int threads;
     double env_steps, env_physics, bare_physics;

@@ -88,17 +88,18 @@ std::string Markdown(const std::vector<PolicyReport>& reports, int episodes) {
   std::ostringstream o;
   char line[512];
   o << "| policy | obs | params | ckpt KB | return | length | falls | vx err | vy err | yaw err "
-       "| power W | LibTorch µs | Eigen µs | batch samples/s |\n"
-       "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+       "| non-foot contact | air time s | power W | LibTorch µs | Eigen µs | batch samples/s |\n"
+       "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : reports) {
     const EvalResult& e = r.nominal;
     std::snprintf(line, sizeof(line),
-                  "| %s | %s | %lld | %.0f | %.2f | %.0f | %.1f %% | %.3f | %.3f | %.3f | %.1f | "
-                  "%.1f | %.2f | %.3g |\n",
+                  "| %s | %s | %lld | %.0f | %.2f | %.0f | %.1f %% | %.3f | %.3f | %.3f | %.2f %% | "
+                  "%.3f | %.1f | %.1f | %.2f | %.3g |\n",
                   r.name.c_str(), r.loaded.group.c_str(),
                   static_cast<long long>(r.loaded.net->NumParameters()),
                   r.checkpoint_bytes / 1024.0, e.mean_return, e.mean_length, 100 * e.fall_rate,
-                  e.vx_error, e.vy_error, e.yaw_rate_error, e.power, r.torch_latency_us,
+                  e.vx_error, e.vy_error, e.yaw_rate_error, 100 * e.nonfoot_contact_share,
+                  e.foot_air_time, e.power, r.torch_latency_us,
                   r.eigen_latency_us, r.batch_samples_per_s);
     o << line;
   }
@@ -173,6 +174,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
 
   // every policy in the env of the first one's stored config, same seed, same commands
   const std::string reference = reports.front().loaded.meta.config;
+  bool env_printed = false;
   auto make_env = [&](int n, std::vector<std::string> extra) {
     extra.push_back("env.num_envs=" + std::to_string(n));
     extra.push_back("env.seed=" + std::to_string(seed));
@@ -180,6 +182,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
     const AppConfig config = LoadAppConfigText(reference, reports.front().path, extra);
     auto env = std::make_unique<QuadrupedVecEnv>(config.env, config.source);
     env->SetNumThreads(threads);
+    if (!env_printed) PrintEnvSummary(*env), env_printed = true;
     return env;
   };
   struct Axis {

@@ -9,6 +9,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "envs/quadruped_vec_env.h"
 #include "learning/runner.h"
 #include "tools/app_config.h"
 
@@ -53,6 +54,11 @@ std::vector<std::string> RunOverrides(const CLI::App& app, const RunFlags& flags
   if (app.count("--iterations"))
     overrides.push_back("runner.max_iterations=" + std::to_string(flags.iterations));
   return overrides;
+}
+
+void PrintEnvSummary(const QuadrupedVecEnv& env) {
+  std::printf("env: %s\n", env.Model().config.robot.mjcf.c_str());
+  for (const auto& line : env.Model().summary) std::printf("  %s\n", line.c_str());
 }
 
 int SetThreads(int threads) {

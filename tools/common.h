@@ -7,6 +7,7 @@
 
 namespace tutor {
 
+class QuadrupedVecEnv;
 class Runner;
 
 // Parses argv[first..] (the flags after `tutor <command>`) with `app`, declared with CLI11.
@@ -30,6 +31,9 @@ std::vector<std::string> RunOverrides(const CLI::App& app, const RunFlags& flags
 
 // sets OpenMP and LibTorch thread counts (0 = all cores); returns the count used
 int SetThreads(int threads);
+
+// prints what the env made of its robot file: control, timing, physics (one line each)
+void PrintEnvSummary(const QuadrupedVecEnv& env);
 // Ctrl-C asks the runner to save and stop instead of killing the process
 void InstallStopHandler();
 

@@ -43,6 +43,7 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
   EnvConfig env_config = config.env;
   env_config.seed += start_iteration;
   QuadrupedVecEnv env(env_config, config.source);
+  PrintEnvSummary(env);
   env.SetNumThreads(threads);
   CheckLayoutMatches(teacher.layout, env.Layout(), {teacher.group}, source);
 

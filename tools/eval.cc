@@ -13,7 +13,7 @@ namespace tutor {
 
 int RunEval(int argc, char** argv, int first) {
   CLI::App app("deterministic rollouts of a checkpoint on fixed seeds and commands", "tutor eval");
-  std::string path, which, json;
+  std::string path, which, json, physics = "trained";
   std::vector<std::string> overrides;
   int episodes = 64, seed = 1000, threads = 0;
   app.add_option("--checkpoint", path, "checkpoint to evaluate")->required();
@@ -26,6 +26,12 @@ int RunEval(int argc, char** argv, int first) {
   app.add_option("--threads", threads, "threads (0: all cores)")->check(CLI::Range(0, 1024));
   app.add_option("--set", overrides, "override a key of the checkpoint's env config")
       ->allow_extra_args(false);
+  app.add_option("--physics", physics,
+                 "trained: the checkpoint's env as stored; reference: the same env in 0.002 s, "
+                 "elliptic-cone, condim-6-feet physics (how much the training physics flatters "
+                 "the policy)")
+      ->check(CLI::IsMember({"trained", "reference"}))
+      ->capture_default_str();
   app.add_option("--json", json, "write the results to this JSON file");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
   threads = SetThreads(threads);
@@ -34,22 +40,29 @@ int RunEval(int argc, char** argv, int first) {
   overrides.push_back("env.num_envs=" + std::to_string(episodes));
   overrides.push_back("env.seed=" + std::to_string(seed));
   overrides.push_back("env.termination.randomize_start=false");
+  if (physics == "reference")
+    for (const auto& o : ReferencePhysicsOverrides(loaded.layout.control_dt)) overrides.push_back(o);
   const AppConfig config =
       LoadAppConfigText(loaded.meta.config, path + " (stored config)", overrides);
   QuadrupedVecEnv env(config.env, config.source);
   env.SetNumThreads(threads);
+  PrintEnvSummary(env);
   CheckLayoutMatches(loaded.layout, env.Layout(), {loaded.group}, path);
 
   const EvalResult result = Evaluate(&env, MeanActionPolicy(loaded), {loaded.group});
-  std::printf("eval %s (%s on '%s'), %d episodes of up to %.0f s, seed %d, %d env threads\n",
-              path.c_str(), loaded.name.c_str(), loaded.group.c_str(), episodes,
-              config.env.termination.episode_length_s, config.env.seed, result.env_threads);
+  std::printf(
+      "eval %s (%s on '%s'), %d episodes of up to %.0f s, seed %d, %d env threads, %s physics\n",
+      path.c_str(), loaded.name.c_str(), loaded.group.c_str(), episodes,
+      config.env.termination.episode_length_s, config.env.seed, result.env_threads,
+      physics.c_str());
   std::printf(
       "  mean return      %.3f\n  mean length      %.1f steps\n  fall rate        %.2f %%\n"
       "  |vx error|       %.4f m/s\n  |vy error|       %.4f m/s\n"
-      "  |yaw-rate error| %.4f rad/s\n  mean power       %.1f W\n",
+      "  |yaw-rate error| %.4f rad/s\n  non-foot contact %.2f %% of steps\n"
+      "  foot air time    %.3f s per swing\n  mean power       %.1f W\n",
       result.mean_return, result.mean_length, 100.0 * result.fall_rate, result.vx_error,
-      result.vy_error, result.yaw_rate_error, result.power);
+      result.vy_error, result.yaw_rate_error, 100.0 * result.nonfoot_contact_share,
+      result.foot_air_time, result.power);
   if (!json.empty()) WriteOutput("eval", "json", json, EvalResultJson(result).dump(2) + "\n");
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "tools/evaluation.h"
 
+#include <cstdio>
+
 #include "learning/runner.h"
 #include "learning/torch_threads.h"
 
@@ -11,6 +13,16 @@ std::array<double, 3> EvalCommand(int episode) {
                                       {0, -1},  {0.25, 0.5}, {-0.25, -0.5}, {0, 0.5}};
   const int row = (episode / 8) % 8;
   return {kVx[episode % 8], kVyYaw[row][0], kVyYaw[row][1]};
+}
+
+std::vector<std::string> ReferencePhysicsOverrides(double control_dt) {
+  char period[64];
+  std::snprintf(period, sizeof(period), "env.robot.control_dt=%.17g", control_dt);
+  return {"env.physics.timestep=0.002", "env.physics.cone=elliptic",
+          "env.physics.impratio=100",   "env.physics.foot_condim=6",
+          "env.physics.solver=newton",  "env.physics.iterations=100",
+          "env.physics.tolerance=1e-8", "env.physics.frictionloss=true",
+          "env.robot.decimation=0",     period};
 }
 
 PolicyFn MeanActionPolicy(const LoadedPolicy& loaded) {
@@ -66,6 +78,14 @@ EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
     result.yaw_rate_error += e.yaw_rate_error / n;
     result.power += e.power / n;
   }
+  long steps = 0, nonfoot = 0, touchdowns = 0;
+  double air = 0;
+  for (const auto& e : first) {
+    steps += e.length, nonfoot += e.nonfoot_contact_steps;
+    touchdowns += e.touchdowns, air += e.air_time_sum;
+  }
+  result.nonfoot_contact_share = steps > 0 ? static_cast<double>(nonfoot) / steps : 0.0;
+  result.foot_air_time = touchdowns > 0 ? air / touchdowns : 0.0;
   return result;
 }
 
@@ -77,6 +97,8 @@ nlohmann::json EvalResultJson(const EvalResult& r) {
           {"vx_error", r.vx_error},
           {"vy_error", r.vy_error},
           {"yaw_rate_error", r.yaw_rate_error},
+          {"nonfoot_contact_share", r.nonfoot_contact_share},
+          {"mean_foot_air_time_s", r.foot_air_time},
           {"mean_power_w", r.power}};
 }
 

@@ -23,6 +23,12 @@ namespace tutor {
 // for its whole episode; 64 episodes cover the 8 x 8 grid once.
 std::array<double, 3> EvalCommand(int episode);
 
+// Config overrides for the sim-to-sim check ("reference physics"): 0.002 s physics steps,
+// elliptic friction cones with impratio 100, condim-6 feet (torsional and rolling friction),
+// MuJoCo's default Newton solve (100 iterations, tolerance 1e-8), the file's joint friction
+// loss; decimation re-derived so the policy keeps its `control_dt`.
+std::vector<std::string> ReferencePhysicsOverrides(double control_dt);
+
 // a deterministic policy: observations (and which rows just started an episode) -> actions
 using PolicyFn = std::function<torch::Tensor(const ObsMap& obs, const torch::Tensor& starts)>;
 
@@ -33,6 +39,9 @@ struct EvalResult {
   int episodes = 0;
   double mean_return = 0, mean_length = 0, fall_rate = 0;
   double vx_error = 0, vy_error = 0, yaw_rate_error = 0, power = 0;
+  // gait: share of steps with a non-foot part on the ground (all episodes' steps), and the
+  // mean swing of a foot, from lift-off to touchdown (s, over all touchdowns; 0 without any)
+  double nonfoot_contact_share = 0, foot_air_time = 0;
   int env_threads = 0;  // the threads the env stepped on (inference runs on one)
   std::vector<EpisodeInfo> per_episode;  // in episode order
 };

@@ -162,6 +162,7 @@ int RunPlay(int argc, char** argv, int first) {
                                ? LoadAppConfig(config_path, overrides)
                                : LoadAppConfigText(policies[0].meta.config, path, overrides);
   QuadrupedVecEnv env(config.env, config.source);
+  PrintEnvSummary(env);
   for (int k = 0; k < count; ++k)
     CheckLayoutMatches(policies[k].layout, env.Layout(), {policies[k].group}, path);
   std::vector<std::string> groups;

@@ -37,6 +37,7 @@ int RunTrain(int argc, char** argv, int first) {
   env_config.seed += start_iteration;
   QuadrupedVecEnv env(env_config, config.source);
   env.SetNumThreads(threads);
+  PrintEnvSummary(env);
 
   const RunnerConfig& rc = lc.runner;
   const int actor_obs = env.GroupWidth(SetGroup(sets, "actor", "PPO"));

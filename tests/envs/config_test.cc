@@ -64,6 +64,25 @@ TEST(ConfigTest, UnknownKeyAndWrongTypeAreErrors) {
       << type_message;
 }
 
+TEST(ConfigTest, ControlAndPhysicsChoicesAreWordsFromTheirLists) {
+  const std::string path =
+      WriteFile("physics.yaml", "env:\n  robot:\n    control: actuators\n  physics:\n"
+                                "    cone: elliptic\n    solver: cg\n    foot_condim: 6\n");
+  const EnvConfig config = ReadEnv(path);
+  EXPECT_EQ(config.robot.control, ControlMode::kActuators);
+  EXPECT_EQ(config.physics.cone, PhysicsConfig::Cone::kElliptic);
+  EXPECT_EQ(config.physics.solver, PhysicsConfig::Solver::kCg);
+  EXPECT_EQ(config.physics.foot_condim, 6);
+  const std::string bad = WriteFile("control.yaml", "env:\n  robot:\n    control: servo\n");
+  const std::string message = MessageOf<ConfigError>([&] { ReadEnv(bad); });
+  EXPECT_NE(message.find(bad + ":3:14: env.robot.control: expected pd or actuators, got 'servo'"),
+            std::string::npos)
+      << message;
+  const std::string condim = WriteFile("condim.yaml", "env:\n  physics:\n    foot_condim: 2\n");
+  EXPECT_NE(MessageOf<ConfigError>([&] { ReadEnv(condim); }).find("env.physics.foot_condim"),
+            std::string::npos);
+}
+
 TEST(ConfigTest, MalformedYamlNamesTheFileAndLine) {
   const std::string path = WriteFile("malformed.yaml", "env:\n  seed: [1, 2\n  num_envs: 3\n");
   const std::string message = MessageOf<ConfigError>([&] { ConfigReader::FromFile(path); });
@@ -81,7 +100,7 @@ TEST(ConfigTest, MissingJointNamesAreListedTogether) {
   const std::string message =
       MessageOf<ModelError>([&] { QuadrupedVecEnv env(config, "my.yaml"); });
   EXPECT_NE(message.find("joint 'FL_thigh'"), std::string::npos) << message;
-  EXPECT_NE(message.find("foot geom 'FR_toe'"), std::string::npos) << message;
+  EXPECT_NE(message.find("foot geom or body 'FR_toe'"), std::string::npos) << message;
   EXPECT_NE(message.find("scene_flat.xml"), std::string::npos) << message;
 }
 

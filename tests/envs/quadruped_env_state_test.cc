@@ -69,7 +69,9 @@ EnvConfig ManyJointsConfig() {
     robot.feet.push_back("foot" + std::to_string(leg));
   }
   const size_t n = robot.joints.size();
-  robot.fall_contact_geoms.clear();
+  robot.fall_contacts.clear();
+  robot.collision_contacts.clear();
+  robot.control = ControlMode::kPd;
   robot.default_pose.assign(n, 0.0);   // rad: legs straight down
   robot.kp.assign(n, 2.0);             // N·m/rad
   robot.kd.assign(n, 0.05);            // N·m·s/rad

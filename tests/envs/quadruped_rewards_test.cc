@@ -87,6 +87,9 @@ TEST(QuadrupedRewardsTest, GaitTermsFollowTheCommandFlags) {
   EXPECT_EQ(Value(RewardTerm::kTermination, in), 0.0);
   in.fell = true;
   EXPECT_EQ(Value(RewardTerm::kTermination, in), 1.0);
+  EXPECT_EQ(Value(RewardTerm::kCollision, in), 0.0);
+  in.collisions = 3;  // three parts pressing the ground: legged_gym's count, not a force
+  EXPECT_EQ(Value(RewardTerm::kCollision, in), 3.0);
 }
 
 TEST(QuadrupedRewardsTest, CombineWeightsEachTermByScaleTimesDt) {
@@ -135,7 +138,7 @@ TEST(QuadrupedRewardsTest, TerminationIsAddedAfterClipping) {
 
 constexpr double kLowFloorZ = -0.1;  // m, floor of the lowered scene
 
-// the shipped robot over a floor lowered to z = -0.1 m, standing at the shipped keyframe.
+// the shipped robot over a floor lowered to z = -0.1 m (the env spawns it standing on it).
 // MuJoCo 2.2 resolves <include> against the scene's folder even for absolute paths, so the
 // robot file is copied beside the scene.
 std::string WriteLoweredFloorScene() {
@@ -168,17 +171,22 @@ TEST(QuadrupedRewardsTest, BaseHeightRewardIsMeasuredFromTheFloor) {
   config.robot.mjcf = WriteLoweredFloorScene();
   for (auto& [name, scale] : config.rewards.scales) scale = name == "base_height" ? 1.0 : 0.0;
   config.rewards.clip_negative = false;
+  config.rewards.base_height_target = 0.4;  // m, well above the standing height
   QuadrupedVecEnv env(config);
   env.Reset();
   const std::vector<float> zeros(env.NumActions(), 0.0f);
   env.Step(zeros.data());
   ASSERT_EQ(env.Terminated()[0] + env.Truncated()[0], 0.0f);
   const double z = env.Env(0).data()->qpos[2];
-  const double target = config.rewards.base_height_target;  // 0.27 m
+  const double target = config.rewards.base_height_target;  // 0.4 m
   const double dt = env.Layout().control_dt;                // 0.02 s
   const double expected = (z - kLowFloorZ - target) * (z - kLowFloorZ - target) * dt;
   EXPECT_NEAR(env.Rewards()[0], expected, 1e-9);
-  EXPECT_GT(expected, 1e-4);  // about (0.285 + 0.1 - 0.27)^2 * 0.02 = 2.6e-4
+  // the robot spawns standing on the lowered floor (trunk 0.287 m above it): measured from
+  // z = 0 instead, the term would be (0.187 - 0.4)^2 * 0.02 = 9e-4, not 2.6e-4
+  EXPECT_GT(z, 0.15);
+  EXPECT_LT(z, 0.2);
+  EXPECT_GT(expected, 1e-4);  // about (0.287 - 0.4)^2 * 0.02 = 2.6e-4
 }
 
 }  // namespace
