@@ -215,9 +215,13 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
   WriteObservations(rows.obs);
 }
 
-// body-frame velocities, gravity and base height from qpos/qvel (current), foot forces and
-// fall contacts from the contacts of the last substep's collision pass
 void QuadrupedEnv::ReadState() {
+  ReadBase();
+  ReadContacts();
+}
+
+// body-frame velocities, gravity and base height from qpos/qvel
+void QuadrupedEnv::ReadBase() {
   const mjData* data = data_.get();
   base_height_ =
       data->qpos[quadruped_.base_qpos + 2] - data->geom_xpos[3 * quadruped_.floor_geom + 2];
@@ -229,8 +233,11 @@ void QuadrupedEnv::ReadState() {
   // gravity direction in the body frame: R^T (0, 0, -1) = -(third row of R)
   gravity_[0] = -rot[6], gravity_[1] = -rot[7], gravity_[2] = -rot[8];
   up_z_ = rot[8];
+}
 
-  // ground contacts of the robot: feet, fall parts, collision parts, anything else
+// ground contacts of the robot, with their forces: feet, fall parts, collision parts, the rest
+void QuadrupedEnv::ReadContacts() {
+  const mjData* data = data_.get();
   std::fill(foot_force_.begin(), foot_force_.end(), 0.0);
   std::fill(part_force_.begin(), part_force_.end(), 0.0);
   fall_contact_ = nonfoot_contact_ = false;

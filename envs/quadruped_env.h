@@ -69,7 +69,9 @@ class QuadrupedEnv {
  private:
   void Randomize();
   void ResampleCommand();
-  void ReadState();  // body-frame velocities, gravity, height from qpos/qvel; contacts
+  void ReadState();     // both of:
+  void ReadBase();      // body-frame velocities, gravity, height from qpos/qvel
+  void ReadContacts();  // ground contacts and their forces from the last solve
   void PlaceOnGround();  // shifts the base so the lowest foot touches the floor
   void WriteObservations(float* const* rows);
   // weighted reward terms x dt; also advances last action/velocity and feet air time

@@ -70,7 +70,7 @@ double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
 
 int RunBenchEnv(int argc, char** argv, int first) {
   CLI::App app("env throughput vs a bare mj_step loop, thread scaling", "tutor bench env");
-  std::string config_path = DefaultConfigPath("go1_env.yaml"), json_path;
+  std::string config_path = DefaultConfigPath("go1_env.yaml"), json_path, baseline_path;
   std::vector<std::string> overrides;
   int envs = 256, steps = 500, max_threads = omp_get_num_procs(), repeats = 3;
   app.add_option("--config", config_path, "config file")->capture_default_str();
@@ -88,12 +88,23 @@ int RunBenchEnv(int argc, char** argv, int first) {
   app.add_option("--repeats", repeats, "measurements per point, best kept")
       ->check(CLI::Range(1, 1 << 30))
       ->capture_default_str();
+  app.add_option("--baseline-config", baseline_path,
+                 "also time this config's env (same envs, steps, --set and threads) and print "
+                 "env steps/s of --config over it, e.g. configs/go1_simple_env.yaml");
   app.add_option("--json", json_path, "write the results to this JSON file");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
   AppConfig config = LoadAppConfig(config_path, overrides);
   config.env.num_envs = envs;
-
-  QuadrupedVecEnv env(config.env, config.source);
+  // The ratio compares the env with bare mj_step over the same states: every robot stands at
+  // its default pose from an unperturbed reset in both loops (pushes, random initial twists
+  // and joint offsets send the two loops' robots into different states, and a pushed robot
+  // costs the solver more than a still one, whichever loop it is in). Env steps/s as training
+  // sees them, with the config's randomization, are what --baseline-config compares.
+  EnvConfig still = config.env;
+  still.randomization.push_velocity = 0;
+  still.randomization.init_base_velocity = 0;
+  still.randomization.init_joint_pos = 0;
+  QuadrupedVecEnv env(still, config.source);
   PrintEnvSummary(env);
   const int decimation = env.Model().decimation;
   struct Row {
@@ -101,7 +112,8 @@ int RunBenchEnv(int argc, char** argv, int first) {
     double env_steps, env_physics, bare_physics;
   };
   std::vector<Row> rows;
-  std::printf("bench env: %d envs, %d policy steps (%d physics substeps each), best of %d\n",
+  std::printf("bench env: %d envs, %d policy steps (%d physics substeps each), best of %d; "
+              "robots standing unperturbed in both loops\n",
               env.NumEnvs(), steps, decimation, repeats);
   std::printf("%8s %14s %18s %18s %8s\n", "threads", "env steps/s", "env physics/s",
               "bare mj_step/s", "ratio");
@@ -124,6 +136,25 @@ int RunBenchEnv(int argc, char** argv, int first) {
   std::printf("scaling 1 -> %d threads: env %.2fx, bare %.2fx\n", last.threads, env_scaling,
               bare_scaling);
 
+  // the env as training runs it (the config's randomization, pushes included) against another
+  // config's env, alternating
+  double baseline_steps = 0, this_steps = 0;
+  if (!baseline_path.empty()) {
+    AppConfig base = LoadAppConfig(baseline_path, overrides);
+    base.env.num_envs = envs;
+    QuadrupedVecEnv training(config.env, config.source);
+    QuadrupedVecEnv baseline(base.env, base.source);
+    std::printf("baseline ");
+    PrintEnvSummary(baseline);
+    for (int r = 0; r < repeats; ++r) {
+      this_steps = std::max(this_steps, TimeEnv(&training, steps, last.threads));
+      baseline_steps = std::max(baseline_steps, TimeEnv(&baseline, steps, last.threads));
+    }
+    std::printf("randomized env steps/s at %d threads: %.0f vs %.0f for %s: %.3fx\n",
+                last.threads, this_steps, baseline_steps, baseline_path.c_str(),
+                this_steps / baseline_steps);
+  }
+
   if (!json_path.empty()) {
     nlohmann::json results = nlohmann::json::array();
     for (const Row& r : rows)
@@ -132,10 +163,15 @@ int RunBenchEnv(int argc, char** argv, int first) {
                          {"env_physics_steps_per_s", r.env_physics},
                          {"bare_physics_steps_per_s", r.bare_physics},
                          {"ratio", r.env_physics / r.bare_physics}});
-    const nlohmann::json out = {
+    nlohmann::json out = {
         {"envs", env.NumEnvs()},       {"steps", steps}, {"decimation", decimation},
         {"results", results},          {"ratio", ratio}, {"env_scaling", env_scaling},
         {"bare_scaling", bare_scaling}};
+    if (!baseline_path.empty())
+      out["baseline"] = {{"config", baseline_path},
+                         {"env_steps_per_s", baseline_steps},
+                         {"this_env_steps_per_s", this_steps},
+                         {"ratio", this_steps / baseline_steps}};
     WriteOutput("bench env", "json", json_path, out.dump(2) + "\n");
   }
   return 0;

@@ -232,26 +232,34 @@ int CountPressedParts(const mjModel* model, const mjData* data, double threshold
 }
 
 TEST(RobotFileTest, LegsTouchTheGroundAndTheCollisionTermCountsThem) {
-  // limp motors: the Go1 folds onto its legs and trunk; the only reward term is `collision`
+  // limp motors: the Go1 folds onto its legs and trunk; the only reward term is `collision`.
+  // One physics step per policy step, so the step's contacts are those of the state it
+  // started from, which a copy of that state run through mj_forward reproduces independently.
   EnvConfig config = ContactOnlyConfig();
   config.robot.fall_contacts.clear();
   config.robot.kp.assign(12, 0.0);
   config.robot.kd.assign(12, 0.0);
+  config.robot.control_dt = 0.004;  // decimation 1
   for (auto& [name, scale] : config.rewards.scales) scale = name == "collision" ? 1.0 : 0.0;
   config.rewards.clip_negative = false;
   QuadrupedVecEnv env(config);
+  ASSERT_EQ(env.Model().decimation, 1);
   env.Reset();
   const std::vector<float> zeros(env.NumActions(), 0.0f);
+  const mjModel* model = env.Env(0).model();
   int most = 0;
-  for (int k = 0; k < 100; ++k) {
+  for (int k = 0; k < 250; ++k) {
+    DataPtr before = MakeData(model);
+    mj_copyData(before.get(), model, env.Env(0).data());
+    mj_forward(model, before.get());
+    const int pressed = CountPressedParts(model, before.get(), config.rewards.collision_force);
     env.Step(zeros.data());
-    const int pressed = CountPressedParts(env.Env(0).model(), env.Env(0).data(),
-                                          config.rewards.collision_force);
     EXPECT_NEAR(env.Rewards()[0], pressed * env.Layout().control_dt, 1e-7) << "step " << k;
     most = std::max(most, pressed);
   }
   EXPECT_GE(most, 4);  // knees and calves down, not just feet
   // a collapsed robot has non-foot ground contact
+  config.robot.control_dt = 0.02;
   config.termination.episode_length_s = 1.0;  // 50 steps
   QuadrupedVecEnv timed(config);
   timed.Reset();
