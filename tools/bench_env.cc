@@ -28,20 +28,16 @@ double TimeEnv(QuadrupedVecEnv* env, int steps, int threads) {
   return static_cast<double>(steps) * env->NumEnvs() / clock.Seconds();
 }
 
-// physics steps/s of a bare loop over copies of the env's own mjData (same randomized model
-// copies, same states after a reset), stepped by mj_step under the env's own control law
-// (ApplyControl) towards the default pose, and nothing else: the difference to TimeEnv is the
-// env's own overhead (observations, rewards, resets, pushes), not a different simulation
+// physics steps/s of a bare loop over the env's own mjData and model copies (the same memory,
+// the same randomized models, the same states after a reset), stepped by mj_step under the
+// env's own control law (ApplyControl) towards the default pose, and nothing else: the
+// difference to TimeEnv is the env's own work (observations, rewards, resets, pushes), not a
+// different simulation or another memory layout
 double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
   const QuadrupedModel& spec = env->Model();
   const int decimation = spec.decimation;
   const int num_data = env->NumEnvs();
   env->Reset();
-  std::vector<DataPtr> datas;
-  for (int i = 0; i < num_data; ++i) {
-    datas.push_back(MakeData(env->Env(i).model()));
-    mj_copyData(datas.back().get(), env->Env(i).model(), env->Env(i).data());
-  }
   // the env's loop order: each policy step, every data advances `decimation` substeps (stepping
   // one data for all steps back to back would keep it in cache and time something no batched
   // env does)
@@ -51,7 +47,7 @@ double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
       for (int i = 0; i < num_data; ++i) {
         const mjModel* model = env->Env(i).model();
         const std::vector<double>& strength = env->Env(i).motor_strength();
-        mjData* data = datas[i].get();
+        mjData* data = env->Env(i).data();
         std::vector<double> torques(spec.num_joints);
         for (int s = 0; s < decimation; ++s) {
           ApplyControl(spec, model, spec.layout.default_pose, strength, data, &torques);
