@@ -90,6 +90,7 @@ QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t
   air_time_.assign(nf, 0.0);
   foot_force_.assign(nf, 0.0);
   part_force_.assign(quadruped.num_collision_parts, 0.0);
+  step_one_state_.assign(model_->nq + model_->nv, 0.0);
   last_contact_.assign(nf, false);
   term_sums_.assign(quadruped.rewards.size(), 0.0);
   scratch_.assign(std::max({3, nj, nf}), 0.0);
@@ -129,6 +130,18 @@ double QuadrupedEnv::FootHeight(int foot) const {
   for (int g : quadruped_.foot_geoms[foot])
     bottom = std::min(bottom, GeomBottom(model_.get(), data_.get(), g));
   return bottom - data_->geom_xpos[3 * quadruped_.floor_geom + 2];
+}
+
+void QuadrupedEnv::RememberStepOne() {
+  const mjData* data = data_.get();
+  std::copy(data->qpos, data->qpos + model_->nq, step_one_state_.begin());
+  std::copy(data->qvel, data->qvel + model_->nv, step_one_state_.begin() + model_->nq);
+}
+
+bool QuadrupedEnv::StepOneIsCurrent() const {
+  const mjData* data = data_.get();
+  return std::equal(data->qpos, data->qpos + model_->nq, step_one_state_.begin()) &&
+         std::equal(data->qvel, data->qvel + model_->nv, step_one_state_.begin() + model_->nq);
 }
 
 void QuadrupedEnv::PlaceOnGround() {
@@ -192,6 +205,7 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
     data->qvel[quadruped_.base_dof + k] = rng_.Uniform(-r.init_base_velocity, r.init_base_velocity);
   PlaceOnGround();  // after the jitter: the lowest foot on the floor, none inside it
   mj_forward(model, data);
+  RememberStepOne();
 
   std::fill(action_.begin(), action_.end(), 0.0);
   std::fill(last_action_.begin(), last_action_.end(), 0.0);
@@ -363,17 +377,21 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
         std::clamp(static_cast<double>(action[j]), -layout.action_clip, layout.action_clip);
     targets_[j] = layout.default_pose[j] + layout.action_scale * action_[j];
   }
-  // PD recomputed at every physics substep
+  // PD recomputed at every physics substep. mj_step is mj_step1 (positions, velocities,
+  // collisions) then mj_step2 (forces, constraint solve, integration); the previous step ended
+  // with mj_step1 of the state it left, which the first substep reuses unless that state was
+  // changed since (a push, a viewer, a test)
   for (int s = 0; s < quadruped_.decimation; ++s) {
+    if (s > 0 || !StepOneIsCurrent()) mj_step1(model, data);
     ApplyControl(quadruped_, model, targets_, strength_, data, &torques_);
-    mj_step(model, data);
+    mj_step2(model, data);
   }
   ++progress_, ++length_;
+  ReadContacts();         // the last substep's contacts, with the forces it solved
+  mj_step1(model, data);  // the final state's positions: feet, heights; the next step's start
+  RememberStepOne();
   const bool unstable = Unstable();
-  // positions (feet, floor) of the final qpos; contacts and their forces stay those of the
-  // last substep, which a full mj_forward would recompute at several times the cost
-  if (!unstable) mj_kinematics(model, data);
-  ReadState();
+  ReadBase();
 
   const bool fell = unstable || fall_contact_ || up_z_ < std::cos(term.max_tilt) ||
                     base_height_ < term.min_base_height;

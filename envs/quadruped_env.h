@@ -72,6 +72,9 @@ class QuadrupedEnv {
   void ReadState();     // both of:
   void ReadBase();      // body-frame velocities, gravity, height from qpos/qvel
   void ReadContacts();  // ground contacts and their forces from the last solve
+  // the (qpos, qvel) the last mj_step1 described, to reuse its work if nothing changed since
+  void RememberStepOne();
+  bool StepOneIsCurrent() const;
   void PlaceOnGround();  // shifts the base so the lowest foot touches the floor
   void WriteObservations(float* const* rows);
   // weighted reward terms x dt; also advances last action/velocity and feet air time
@@ -99,6 +102,7 @@ class QuadrupedEnv {
   std::vector<double> action_, last_action_, last_qvel_, torques_, air_time_;
   std::vector<double> targets_;  // rad, PD targets of this step
   std::vector<double> foot_force_, part_force_, scratch_;
+  std::vector<double> step_one_state_;
   std::vector<bool> last_contact_;
   double lin_vel_[3], ang_vel_[3], gravity_[3], up_z_ = 1;
   double base_height_ = 0;  // m above the floor geom

@@ -97,6 +97,9 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
   mj_model = LoadModel(robot.mjcf);
   mjModel* model = mj_model.get();
   ApplyPhysics(config.physics, model);
+  if (model->opt.integrator == mjINT_RK4)
+    throw ModelError(robot.mjcf + ": integrator RK4 is not supported (the env steps with "
+                     "mj_step1/mj_step2, which integrate with Euler): use Euler or implicit");
 
   // every name the config needs, all missing ones reported together
   std::vector<std::string> missing;
