@@ -16,7 +16,7 @@ void ReadRobot(const ConfigReader& r, RobotConfig* robot) {
   r.ExpectKeys({"mjcf", "base_body", "joints", "feet", "floor_geom", "fall_contacts",
                 "fall_contact_geoms", "collision_contacts", "control", "default_pose", "kp",
                 "kd", "torque_limits", "action_scale", "action_clip", "control_dt",
-                "decimation", "base_height", "keyframe"});
+                "decimation", "base_height", "keyframe", "mirror"});
   r.ReadPath("mjcf", &robot->mjcf);
   r.Read("base_body", &robot->base_body);
   r.Read("joints", &robot->joints);
@@ -38,6 +38,20 @@ void ReadRobot(const ConfigReader& r, RobotConfig* robot) {
   r.Read("decimation", &robot->decimation, 0, 1000);
   r.Read("base_height", &robot->base_height, 0.0, 10.0);
   r.Read("keyframe", &robot->keyframe);
+  const ConfigReader mirror = r.Child("mirror");
+  mirror.ExpectKeys({"joints", "signs", "feet"});
+  mirror.Read("joints", &robot->mirror.joints);
+  mirror.Read("signs", &robot->mirror.signs, num_joints);
+  mirror.Read("feet", &robot->mirror.feet);
+}
+
+void ReadGait(const ConfigReader& r, GaitConfig* g) {
+  r.ExpectKeys({"period_s", "offsets", "stance"});
+  r.Read("period_s", &g->period_s, 0.0, 100.0);
+  r.Read("offsets", &g->offsets);
+  for (double o : g->offsets)
+    if (o < 0 || o >= 1) r.Fail("offsets", "phase offsets in [0, 1), one per foot");
+  r.Read("stance", &g->stance, 0.0, 1.0);
 }
 
 void ReadPhysics(const ConfigReader& r, PhysicsConfig* p) {
@@ -67,7 +81,8 @@ void ReadCommands(const ConfigReader& r, CommandConfig* c) {
 
 void ReadRandomization(const ConfigReader& r, RandomizationConfig* c) {
   r.ExpectKeys({"friction", "added_mass", "motor_strength", "push_interval_s", "push_velocity",
-                "init_joint_pos", "init_base_velocity", "init_random_yaw"});
+                "init_joint_pos", "init_base_velocity", "init_random_yaw", "kp_factor",
+                "kd_factor", "action_latency"});
   r.ReadRange("friction", &c->friction[0], &c->friction[1]);
   if (c->friction[0] < 0) r.Fail("friction", "non-negative friction coefficients");
   r.ReadRange("added_mass", &c->added_mass[0], &c->added_mass[1]);
@@ -79,6 +94,13 @@ void ReadRandomization(const ConfigReader& r, RandomizationConfig* c) {
   r.Read("init_joint_pos", &c->init_joint_pos, 0.0, 1.0);
   r.Read("init_base_velocity", &c->init_base_velocity, 0.0, 5.0);
   r.Read("init_random_yaw", &c->init_random_yaw);
+  r.ReadRange("kp_factor", &c->kp_factor[0], &c->kp_factor[1]);
+  if (c->kp_factor[0] < 0) r.Fail("kp_factor", "non-negative multipliers");
+  r.ReadRange("kd_factor", &c->kd_factor[0], &c->kd_factor[1]);
+  if (c->kd_factor[0] < 0) r.Fail("kd_factor", "non-negative multipliers");
+  r.ReadRange("action_latency", &c->action_latency[0], &c->action_latency[1]);
+  if (c->action_latency[0] < 0 || c->action_latency[1] > 1)
+    r.Fail("action_latency", "a range within [0, 1] policy steps");
 }
 
 void ReadObservations(const ConfigReader& r, ObservationConfig* c) {
@@ -172,7 +194,7 @@ const ChoiceTable<PhysicsConfig::Solver>& Solvers() {
 }
 
 void ReadEnvConfig(const ConfigReader& r, EnvConfig* config) {
-  r.ExpectKeys({"num_envs", "seed", "robot", "physics", "commands", "randomization",
+  r.ExpectKeys({"num_envs", "seed", "robot", "physics", "commands", "randomization", "gait",
                 "observations", "rewards", "termination"});
   r.Read("num_envs", &config->num_envs, 1, 1 << 20);
   r.Read("seed", &config->seed, 0, std::numeric_limits<int>::max());
@@ -180,6 +202,7 @@ void ReadEnvConfig(const ConfigReader& r, EnvConfig* config) {
   ReadPhysics(r.Child("physics"), &config->physics);
   ReadCommands(r.Child("commands"), &config->commands);
   ReadRandomization(r.Child("randomization"), &config->randomization);
+  ReadGait(r.Child("gait"), &config->gait);
   ReadObservations(r.Child("observations"), &config->observations);
   ReadRewards(r.Child("rewards"), &config->rewards);
   ReadTermination(r.Child("termination"), &config->termination);
@@ -203,6 +226,25 @@ void ValidateEnvConfig(const EnvConfig& config, const std::string& source) {
   check(robot.torque_limits, "torque_limits");
   for (double limit : robot.torque_limits)
     if (limit <= 0) fail("torque_limits: expected positive limits");
+  const RobotConfig::Mirror& m = robot.mirror;
+  if (!m.joints.empty() || !m.signs.empty() || !m.feet.empty()) {
+    if (m.joints.size() != n)
+      fail("mirror.joints: expected " + std::to_string(n) + " joint names (one per joint), got " +
+           std::to_string(m.joints.size()));
+    if (m.signs.size() != n)
+      fail("mirror.signs: expected " + std::to_string(n) + " signs (one per joint), got " +
+           std::to_string(m.signs.size()));
+    for (double s : m.signs)
+      if (s != 1.0 && s != -1.0) fail("mirror.signs: expected each sign to be 1 or -1");
+    if (m.feet.size() != robot.feet.size())
+      fail("mirror.feet: expected " + std::to_string(robot.feet.size()) +
+           " foot names (one per foot), got " + std::to_string(m.feet.size()));
+  }
+  const GaitConfig& gait = config.gait;
+  if (gait.period_s > 0 && gait.offsets.size() != robot.feet.size())
+    throw ConfigError(source + ": env.gait.offsets: expected " +
+                      std::to_string(robot.feet.size()) + " phase offsets (one per foot), got " +
+                      std::to_string(gait.offsets.size()));
   if (config.observations.groups.empty())
     throw ConfigError(source + ": env.observations.groups: expected at least a 'policy' group");
 }

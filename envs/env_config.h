@@ -42,6 +42,23 @@ struct RobotConfig {
   int decimation = 0;                      // physics substeps per policy step; 0: derived
   double base_height = 0.3;                // m, initial trunk height when no keyframe is given
   std::string keyframe;                    // optional standing keyframe to reset to
+  // the left-right mirror (for symmetry in learning): for each policy joint the joint it maps
+  // to and the sign its angle takes, for each foot its mirror foot; empty: no mirror declared
+  struct Mirror {
+    std::vector<std::string> joints;
+    std::vector<double> signs;
+    std::vector<std::string> feet;
+  } mirror;
+};
+
+// A gait clock: phase = (t / period) mod 1 from the episode's start; foot f is in stance while
+// (phase + offsets[f]) mod 1 < stance, in swing for the rest of the cycle. The `gait_phase`
+// observation is (sin 2 pi phase, cos 2 pi phase); the `gait` reward pays the share of feet
+// whose contact matches the clock (all feet in stance when the command is zero).
+struct GaitConfig {
+  double period_s = 0;          // 0: no clock
+  std::vector<double> offsets;  // one per foot, in [0, 1)
+  double stance = 0.5;          // share of the cycle a foot is down
 };
 
 // physics options written over the file's after loading; 0 / kFile keeps the file's.
@@ -80,6 +97,9 @@ struct RandomizationConfig {
   double init_joint_pos = 0.1;             // rad, ± uniform around the default pose
   double init_base_velocity = 0.5;         // m/s and rad/s, ± uniform on all 6 base DoF
   bool init_random_yaw = true;
+  double kp_factor[2] = {1.0, 1.0};        // PD gain multipliers, per joint
+  double kd_factor[2] = {1.0, 1.0};
+  double action_latency[2] = {0.0, 0.0};   // policy steps the action arrives late (0..1)
 };
 
 struct ObsTermConfig {
@@ -118,6 +138,7 @@ struct EnvConfig {
   PhysicsConfig physics;
   CommandConfig commands;
   RandomizationConfig randomization;
+  GaitConfig gait;
   ObservationConfig observations;
   RewardConfig rewards;
   TerminationConfig termination;

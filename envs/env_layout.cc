@@ -49,6 +49,11 @@ std::string EnvLayout::Serialize() const {
   out << YAML::Key << "action_scale" << YAML::Value << action_scale;
   out << YAML::Key << "action_clip" << YAML::Value << action_clip;
   out << YAML::Key << "control_dt" << YAML::Value << control_dt;
+  if (gait_period > 0) {
+    out << YAML::Key << "gait_period" << YAML::Value << gait_period;
+    out << YAML::Key << "gait_offsets" << YAML::Value << YAML::Flow << gait_offsets;
+    out << YAML::Key << "gait_stance" << YAML::Value << gait_stance;
+  }
   out << YAML::EndMap;
   return out.c_str();
 }
@@ -76,6 +81,11 @@ EnvLayout EnvLayout::Parse(const std::string& text) {
     // layouts written before the clip was recorded read as unclipped
     if (root["action_clip"]) layout.action_clip = root["action_clip"].as<double>();
     layout.control_dt = root["control_dt"].as<double>();
+    if (root["gait_period"]) {  // layouts without a clock have none of these keys
+      layout.gait_period = root["gait_period"].as<double>();
+      layout.gait_offsets = root["gait_offsets"].as<std::vector<double>>();
+      layout.gait_stance = root["gait_stance"].as<double>();
+    }
   } catch (const YAML::Exception& e) {
     throw CheckpointError(std::string("malformed observation layout: ") + e.what());
   }
@@ -137,6 +147,10 @@ std::vector<std::string> DiffControl(const EnvLayout& e, const EnvLayout& a) {
     diffs.push_back("action_clip " + Num(e.action_clip) + " vs " + Num(a.action_clip));
   if (!Near(e.control_dt, a.control_dt))
     diffs.push_back("control_dt " + Num(e.control_dt) + " vs " + Num(a.control_dt));
+  if (!Near(e.gait_period, a.gait_period))
+    diffs.push_back("gait_period " + Num(e.gait_period) + " vs " + Num(a.gait_period));
+  else
+    vec(e.gait_offsets, a.gait_offsets, "gait_offsets");
   return diffs;
 }
 

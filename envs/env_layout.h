@@ -34,6 +34,11 @@ struct EnvLayout {
   double action_scale = 1.0;  // target = default_pose + action_scale * clamped action
   double action_clip = std::numeric_limits<double>::infinity();  // actions clamped to ±clip
   double control_dt = 0.02;  // s
+  // the gait clock a `gait_phase` observation reads (a deployment must run it too):
+  // phase = (t / gait_period) mod 1 from the episode's start; 0: no clock
+  double gait_period = 0;
+  std::vector<double> gait_offsets;  // per foot
+  double gait_stance = 0.5;
 
   // the group of that name; ConfigError listing the groups there are otherwise
   const GroupLayout& Group(const std::string& name) const;

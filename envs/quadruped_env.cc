@@ -13,9 +13,14 @@ double PdTorque(double kp, double kd, double target, double q, double qd, double
   return std::clamp(tau, -strength * limit, strength * limit);
 }
 
-void WriteActuatorGains(const QuadrupedModel& quadruped, const std::vector<double>& strength,
-                        mjModel* model) {
+DriveGains NominalGains(const QuadrupedModel& quadruped) {
+  return {quadruped.layout.kp, quadruped.layout.kd,
+          std::vector<double>(quadruped.num_joints, 1.0)};
+}
+
+void WriteActuatorGains(const QuadrupedModel& quadruped, const DriveGains& gains, mjModel* model) {
   const EnvLayout& layout = quadruped.layout;
+  const std::vector<double>& strength = gains.strength;
   for (int j = 0; j < quadruped.num_joints; ++j) {
     const QuadrupedModel::JointDrive& drive = quadruped.drives[j];
     if (drive.kind != QuadrupedModel::Drive::kPosition) continue;
@@ -25,10 +30,10 @@ void WriteActuatorGains(const QuadrupedModel& quadruped, const std::vector<doubl
     const double g2 = drive.gear * drive.gear;
     mjtNum* gain = model->actuator_gainprm + a * mjNGAIN;
     mjtNum* bias = model->actuator_biasprm + a * mjNBIAS;
-    gain[0] = strength[j] * layout.kp[j] / g2;
+    gain[0] = strength[j] * gains.kp[j] / g2;
     bias[0] = 0;
-    bias[1] = -strength[j] * layout.kp[j] / g2;
-    bias[2] = -strength[j] * layout.kd[j] / g2;
+    bias[1] = -strength[j] * gains.kp[j] / g2;
+    bias[2] = -strength[j] * gains.kd[j] / g2;
     model->actuator_forcelimited[a] = 1;
     model->actuator_forcerange[2 * a] = -strength[j] * layout.torque_limits[j] / std::abs(drive.gear);
     model->actuator_forcerange[2 * a + 1] = strength[j] * layout.torque_limits[j] / std::abs(drive.gear);
@@ -36,8 +41,8 @@ void WriteActuatorGains(const QuadrupedModel& quadruped, const std::vector<doubl
 }
 
 void ApplyControl(const QuadrupedModel& quadruped, const mjModel* model,
-                  const std::vector<double>& targets, const std::vector<double>& strength,
-                  mjData* data, std::vector<double>* torques) {
+                  const std::vector<double>& targets, const DriveGains& gains, mjData* data,
+                  std::vector<double>* torques) {
   const EnvLayout& layout = quadruped.layout;
   for (int j = 0; j < quadruped.num_joints; ++j) {
     const QuadrupedModel::JointDrive& drive = quadruped.drives[j];
@@ -52,8 +57,8 @@ void ApplyControl(const QuadrupedModel& quadruped, const mjModel* model,
       data->ctrl[a] = ctrl;
       target = ctrl / drive.gear;
     }
-    double tau = PdTorque(layout.kp[j], layout.kd[j], target, q, qd, layout.torque_limits[j],
-                          strength[j]);
+    double tau = PdTorque(gains.kp[j], gains.kd[j], target, q, qd, layout.torque_limits[j],
+                          gains.strength[j]);
     if (drive.kind == QuadrupedModel::Drive::kEnvPd) {
       data->qfrc_applied[quadruped.joint_dof[j]] = tau;
     } else if (drive.kind == QuadrupedModel::Drive::kMotor) {
@@ -81,7 +86,8 @@ QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t
       rng_(seed, static_cast<uint64_t>(env_id)) {
   // every per-joint and per-foot buffer is sized here, once, from the model's counts
   const int nj = quadruped.num_joints, nf = quadruped.num_feet;
-  strength_.assign(nj, 1.0);
+  gains_ = NominalGains(quadruped);
+  last_targets_ = quadruped.layout.default_pose;
   action_.assign(nj, 0.0);
   last_action_.assign(nj, 0.0);
   last_qvel_.assign(nj, 0.0);
@@ -97,6 +103,8 @@ QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t
 
   // reward inputs: fixed per-joint facts now, the rest at every step
   RewardInputs& in = reward_inputs_;
+  in.foot_contact.assign(nf, 0);
+  in.foot_stance.assign(nf, 0);
   for (auto* v :
        {&in.torques, &in.joint_vel, &in.last_joint_vel, &in.action, &in.last_action, &in.joint_pos})
     v->assign(nj, 0.0);
@@ -121,8 +129,35 @@ void QuadrupedEnv::Randomize() {
   for (int i = 0; i < 3; ++i)  // same shape, scaled mass: inertia scales with the mass
     model_->body_inertia[3 * quadruped_.base_body + i] =
         quadruped_.base_inertia[i] * mass / quadruped_.base_mass;
-  for (double& s : strength_) s = rng_.Uniform(r.motor_strength[0], r.motor_strength[1]);
-  WriteActuatorGains(quadruped_, strength_, model_.get());
+  for (double& s : gains_.strength) s = rng_.Uniform(r.motor_strength[0], r.motor_strength[1]);
+  // gains and latency are drawn only when randomized, so configs without them keep their
+  // random streams (and their trained checkpoints their numbers)
+  const EnvLayout& layout = quadruped_.layout;
+  for (int j = 0; j < quadruped_.num_joints; ++j) {
+    gains_.kp[j] = layout.kp[j];
+    gains_.kd[j] = layout.kd[j];
+    if (r.kp_factor[0] != 1.0 || r.kp_factor[1] != 1.0)
+      gains_.kp[j] *= rng_.Uniform(r.kp_factor[0], r.kp_factor[1]);
+    if (r.kd_factor[0] != 1.0 || r.kd_factor[1] != 1.0)
+      gains_.kd[j] *= rng_.Uniform(r.kd_factor[0], r.kd_factor[1]);
+  }
+  latency_substeps_ = 0;
+  if (r.action_latency[1] > 0)
+    latency_substeps_ = static_cast<int>(std::lround(
+        rng_.Uniform(r.action_latency[0], r.action_latency[1]) * quadruped_.decimation));
+  WriteActuatorGains(quadruped_, gains_, model_.get());
+}
+
+double QuadrupedEnv::GaitPhase(int step) const {
+  const double t = step * quadruped_.layout.control_dt / quadruped_.layout.gait_period;
+  return t - std::floor(t);
+}
+
+bool QuadrupedEnv::FootInStance(int foot, int step) const {
+  if (quadruped_.layout.gait_period <= 0) return true;
+  double phase = GaitPhase(step) + quadruped_.layout.gait_offsets[foot];
+  phase -= std::floor(phase);
+  return phase < quadruped_.layout.gait_stance;
 }
 
 double QuadrupedEnv::FootHeight(int foot) const {
@@ -210,6 +245,7 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
   std::fill(action_.begin(), action_.end(), 0.0);
   std::fill(last_action_.begin(), last_action_.end(), 0.0);
   std::fill(torques_.begin(), torques_.end(), 0.0);
+  last_targets_ = layout.default_pose;
   std::fill(air_time_.begin(), air_time_.end(), 0.0);
   std::fill(last_contact_.begin(), last_contact_.end(), false);
   for (int j = 0; j < quadruped_.num_joints; ++j)
@@ -324,11 +360,16 @@ void QuadrupedEnv::WriteObservations(float* const* rows) {
           v[0] = added_mass_;
           break;
         case ObsTerm::kMotorStrength:
-          std::copy(strength_.begin(), strength_.end(), v);
+          std::copy(gains_.strength.begin(), gains_.strength.end(), v);
           break;
         case ObsTerm::kBaseHeight:
           v[0] = base_height_;
           break;
+        case ObsTerm::kGaitPhase: {
+          const double angle = 2.0 * M_PI * GaitPhase(length_);
+          v[0] = std::sin(angle), v[1] = std::cos(angle);
+          break;
+        }
       }
       float* out = row + term.offset;
       if (term.noise > 0) {
@@ -381,11 +422,14 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
   // collisions) then mj_step2 (forces, constraint solve, integration); the previous step ended
   // with mj_step1 of the state it left, which the first substep reuses unless that state was
   // changed since (a push, a viewer, a test)
+  // with latency, the first substeps still drive towards the last step's targets
   for (int s = 0; s < quadruped_.decimation; ++s) {
     if (s > 0 || !StepOneIsCurrent()) mj_step1(model, data);
-    ApplyControl(quadruped_, model, targets_, strength_, data, &torques_);
+    ApplyControl(quadruped_, model, s < latency_substeps_ ? last_targets_ : targets_, gains_, data,
+                 &torques_);
     mj_step2(model, data);
   }
+  last_targets_ = targets_;
   ++progress_, ++length_;
   ReadContacts();         // the last substep's contacts, with the forces it solved
   mj_step1(model, data);  // the final state's positions: feet, heights; the next step's start

@@ -18,18 +18,25 @@ namespace tutor {
 double PdTorque(double kp, double kd, double target, double q, double qd, double limit,
                 double strength);
 
-// Writes this env's motor strengths into the file's position actuators: kp and kd of the layout
-// times strength (over gear^2), force range strength x torque limit (over |gear|); other
-// drives are left alone.
-void WriteActuatorGains(const QuadrupedModel& quadruped, const std::vector<double>& strength,
-                        mjModel* model);
+// one env's drive, per policy joint: its PD gains (the layout's times this episode's
+// randomized factors) and its motor strength (torque and limit multiplier)
+struct DriveGains {
+  std::vector<double> kp, kd, strength;
+};
+
+// the layout's gains at strength 1, as the env drives an unrandomized robot
+DriveGains NominalGains(const QuadrupedModel& quadruped);
+
+// Writes this env's gains into the file's position actuators: kp and kd times strength (over
+// gear^2), force range strength x torque limit (over |gear|); other drives are left alone.
+void WriteActuatorGains(const QuadrupedModel& quadruped, const DriveGains& gains, mjModel* model);
 
 // One physics substep's control towards `targets` (rad): the env's PD as qfrc_applied, or the
 // file's actuators' ctrl. `torques` receives each joint's torque (N·m) as the PD law gives it
 // after the strength-scaled limit (and the actuator's ctrl range), which is what MuJoCo applies.
 void ApplyControl(const QuadrupedModel& quadruped, const mjModel* model,
-                  const std::vector<double>& targets, const std::vector<double>& strength,
-                  mjData* data, std::vector<double>* torques);
+                  const std::vector<double>& targets, const DriveGains& gains, mjData* data,
+                  std::vector<double>* torques);
 
 // height of a geom's lowest point above z = 0 (exact for spheres, the bounding sphere else)
 double GeomBottom(const mjModel* model, const mjData* data, int geom);
@@ -63,7 +70,12 @@ class QuadrupedEnv {
   const double* command() const { return command_.data(); }
   double friction() const { return friction_; }
   double added_mass() const { return added_mass_; }
-  const std::vector<double>& motor_strength() const { return strength_; }
+  const std::vector<double>& motor_strength() const { return gains_.strength; }
+  const DriveGains& gains() const { return gains_; }
+  int latency_substeps() const { return latency_substeps_; }
+  // the gait clock (env.gait) at policy step `step` of the episode: is foot k in stance
+  bool FootInStance(int foot, int step) const;
+  double GaitPhase(int step) const;  // in [0, 1)
   const std::vector<double>& torques() const { return torques_; }
 
  private:
@@ -92,7 +104,8 @@ class QuadrupedEnv {
 
   // randomization drawn at reset
   double friction_ = 1.0, added_mass_ = 0.0;
-  std::vector<double> strength_;
+  DriveGains gains_;
+  int latency_substeps_ = 0;  // substeps that still apply the previous step's targets
   // command and schedules
   std::array<double, 3> command_{};
   bool fixed_command_ = false;
@@ -100,7 +113,7 @@ class QuadrupedEnv {
   int command_timer_ = 0, push_timer_ = 0;
   // per-step state
   std::vector<double> action_, last_action_, last_qvel_, torques_, air_time_;
-  std::vector<double> targets_;  // rad, PD targets of this step
+  std::vector<double> targets_, last_targets_;  // rad, PD targets of this and the last step
   std::vector<double> foot_force_, part_force_, scratch_;
   std::vector<double> step_one_state_;
   std::vector<bool> last_contact_;

@@ -332,7 +332,116 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
     if (scale == 0.0) continue;
     rewards.emplace_back(FindRewardTerm(name)->id, scale);
     reward_names.push_back(name);
+    if (FindRewardTerm(name)->id == RewardTerm::kGait && config.gait.period_s <= 0)
+      throw ConfigError(source + ": env.rewards.scales.gait: the gait reward needs a clock "
+                        "(env.gait.period_s > 0)");
   }
+  for (const auto& group : layout.groups)
+    for (const auto& t : group.terms)
+      if (t.name == "gait_phase" && config.gait.period_s <= 0)
+        throw ConfigError(source + ": env.observations.groups." + group.name +
+                          ": gait_phase needs a clock (env.gait.period_s > 0)");
+  layout.gait_period = config.gait.period_s;
+  layout.gait_offsets = config.gait.offsets;
+  layout.gait_stance = config.gait.stance;
+  CompileMirror(source);
+}
+
+void QuadrupedModel::CompileMirror(const std::string& source) {
+  const RobotConfig::Mirror& m = config.robot.mirror;
+  if (m.joints.empty()) return;
+  const RobotConfig& robot = config.robot;
+  auto index_of = [&](const std::vector<std::string>& names, const std::string& name,
+                      const char* key) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end())
+      throw ConfigError(source + ": env.robot.mirror." + key + ": '" + name +
+                        "' is not one of env.robot." + key);
+    return static_cast<int>(it - names.begin());
+  };
+  for (int j = 0; j < num_joints; ++j) mirror_joint.push_back(index_of(robot.joints, m.joints[j], "joints"));
+  for (int k = 0; k < num_feet; ++k) mirror_foot.push_back(index_of(robot.feet, m.feet[k], "feet"));
+  mirror_sign = m.signs;
+  for (int j = 0; j < num_joints; ++j)
+    if (mirror_joint[mirror_joint[j]] != j || mirror_sign[mirror_joint[j]] != mirror_sign[j])
+      throw ConfigError(source + ": env.robot.mirror: joint '" + robot.joints[j] + "' maps to '" +
+                        m.joints[j] + "', which does not map back to it with the same sign");
+  for (int k = 0; k < num_feet; ++k)
+    if (mirror_foot[mirror_foot[k]] != k)
+      throw ConfigError(source + ": env.robot.mirror.feet: foot '" + robot.feet[k] +
+                        "' maps to '" + m.feet[k] + "', which does not map back to it");
+  for (int j = 0; j < num_joints; ++j)
+    if (std::abs(layout.default_pose[mirror_joint[j]] - mirror_sign[j] * layout.default_pose[j]) > 1e-9)
+      throw ConfigError(source + ": env.robot.default_pose is not mirror-symmetric at joint '" +
+                        robot.joints[j] + "' (joint observations are relative to it)");
+  // the clock: mirroring swaps feet, so it must shift every foot's phase by the same amount
+  const GaitConfig& gait = config.gait;
+  if (gait.period_s > 0) {
+    auto wrap = [](double x) { return x - std::floor(x); };
+    gait_mirror_shift = wrap(gait.offsets[mirror_foot[0]] - gait.offsets[0]);
+    bool consistent = std::abs(gait_mirror_shift) < 1e-9 || std::abs(gait_mirror_shift - 0.5) < 1e-9;
+    for (int k = 0; k < num_feet; ++k)
+      consistent = consistent &&
+                   std::abs(wrap(gait.offsets[mirror_foot[k]] - gait.offsets[k] - gait_mirror_shift + 0.5) - 0.5) < 1e-9;
+    if (!consistent)
+      throw ConfigError(source + ": env.gait.offsets: the mirror must shift every foot's phase "
+                        "by the same 0 or 0.5 cycle (it swaps mirror feet)");
+  }
+  has_mirror = true;
+
+  // vectors in the base frame (x forward, y left, z up): polar ones flip y, axial ones x and z
+  const float polar[3] = {1, -1, 1}, axial[3] = {-1, 1, -1}, command[3] = {1, -1, -1};
+  for (size_t g = 0; g < groups.size(); ++g) {
+    Mirror mirror;
+    mirror.index.resize(groups[g].width);
+    mirror.sign.assign(groups[g].width, 1.0f);
+    for (int i = 0; i < groups[g].width; ++i) mirror.index[i] = i;
+    for (const auto& t : groups[g].terms) {
+      int* index = mirror.index.data() + t.offset;
+      float* sign = mirror.sign.data() + t.offset;
+      switch (t.id) {
+        case ObsTerm::kBaseLinVel:
+        case ObsTerm::kProjectedGravity:
+          std::copy(polar, polar + 3, sign);
+          break;
+        case ObsTerm::kBaseAngVel:
+          std::copy(axial, axial + 3, sign);
+          break;
+        case ObsTerm::kVelocityCommand:
+          std::copy(command, command + 3, sign);
+          break;
+        case ObsTerm::kJointPos:
+        case ObsTerm::kJointVel:
+        case ObsTerm::kLastAction:
+          for (int j = 0; j < num_joints; ++j)
+            index[j] = t.offset + mirror_joint[j], sign[j] = static_cast<float>(mirror_sign[j]);
+          break;
+        case ObsTerm::kMotorStrength:
+          for (int j = 0; j < num_joints; ++j) index[j] = t.offset + mirror_joint[j];
+          break;
+        case ObsTerm::kFootContactForces:
+        case ObsTerm::kFootHeights:
+          for (int k = 0; k < num_feet; ++k) index[k] = t.offset + mirror_foot[k];
+          break;
+        case ObsTerm::kGaitPhase:  // half a cycle on: (sin, cos) -> (-sin, -cos)
+          if (gait_mirror_shift > 0) sign[0] = sign[1] = -1;
+          break;
+        case ObsTerm::kFriction:
+        case ObsTerm::kAddedMass:
+        case ObsTerm::kBaseHeight:
+          break;
+      }
+    }
+    group_mirrors.push_back(std::move(mirror));
+  }
+  for (int j = 0; j < num_joints; ++j) {
+    action_mirror.index.push_back(mirror_joint[j]);
+    action_mirror.sign.push_back(static_cast<float>(mirror_sign[j]));
+  }
+}
+
+void ApplyMirror(const QuadrupedModel::Mirror& mirror, const float* x, float* out) {
+  for (size_t i = 0; i < mirror.index.size(); ++i) out[i] = mirror.sign[i] * x[mirror.index[i]];
 }
 
 }  // namespace tutor

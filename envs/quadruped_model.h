@@ -29,6 +29,7 @@ struct QuadrupedModel {
   };
 
   QuadrupedModel(const EnvConfig& config, const std::string& source);
+  void CompileMirror(const std::string& source);  // the mirror maps below, if declared
 
   EnvConfig config;
   ModelPtr mj_model;  // the loaded scene; each env copies it (randomization edits model fields)
@@ -63,7 +64,24 @@ struct QuadrupedModel {
   int episode_steps = 1000;  // policy steps per episode
   // what the env does with the file, for the log: control, timing, physics options
   std::vector<std::string> summary;
+
+  // The left-right mirror as index maps: mirrored[i] = sign[i] * x[index[i]]. Empty when the
+  // config declares no mirror. Per group (parallel to `groups`) and for the actions.
+  struct Mirror {
+    std::vector<int> index;
+    std::vector<float> sign;
+  };
+  bool has_mirror = false;
+  std::vector<int> mirror_joint, mirror_foot;  // policy joint / foot -> its mirror
+  std::vector<double> mirror_sign;             // per policy joint
+  std::vector<Mirror> group_mirrors;
+  Mirror action_mirror;
+  // the gait clock's phase shift under the mirror (0 or 0.5 of a cycle)
+  double gait_mirror_shift = 0;
 };
+
+// the mirror of `x` (one group's row or an action) under `mirror`
+void ApplyMirror(const QuadrupedModel::Mirror& mirror, const float* x, float* out);
 
 }  // namespace tutor
 

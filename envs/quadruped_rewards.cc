@@ -77,6 +77,13 @@ double RewardTermValue(RewardTerm term, const RewardInputs& in, const RewardConf
       return value;
     case RewardTerm::kCollision:
       return in.collisions;
+    case RewardTerm::kGait: {
+      // standing still, every foot belongs on the ground; otherwise where the clock says
+      if (in.foot_contact.empty()) return 0.0;
+      for (size_t f = 0; f < in.foot_contact.size(); ++f)
+        value += (in.standing || in.foot_stance[f]) == static_cast<bool>(in.foot_contact[f]);
+      return value / static_cast<double>(in.foot_contact.size());
+    }
     case RewardTerm::kTermination:
       return in.fell ? 1.0 : 0.0;
   }
@@ -131,6 +138,8 @@ double QuadrupedEnv::ComputeReward(bool fell) {
     }
     if (filtered) air_time_[k] = 0;
     last_contact_[k] = contact;
+    in.foot_contact[k] = contact;
+    in.foot_stance[k] = FootInStance(k, length_);
   }
 
   // this step's state, as the pure term functions read it

@@ -27,6 +27,8 @@ struct RewardInputs {
   bool standing = false;     // commanded |(vx, vy, wz)| below it
   int collisions = 0;        // collision parts pressing the ground above the threshold
   bool fell = false;         // the step ended in a fall (not a time-out)
+  std::vector<char> foot_contact;  // per foot: down this step
+  std::vector<char> foot_stance;   // per foot: the gait clock wants it down
   double dt = 0.02;          // s, policy step
 };
 

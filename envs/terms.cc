@@ -17,6 +17,7 @@ const std::vector<ObsTermInfo>& ObservationTerms() {
       {ObsTerm::kAddedMass, "added_mass", true},
       {ObsTerm::kMotorStrength, "motor_strength", true},
       {ObsTerm::kBaseHeight, "base_height", true},
+      {ObsTerm::kGaitPhase, "gait_phase", false},
   };
   return terms;
 }
@@ -46,6 +47,8 @@ int ObservationTermWidth(ObsTerm term, int num_joints, int num_feet) {
     case ObsTerm::kAddedMass:
     case ObsTerm::kBaseHeight:
       return 1;
+    case ObsTerm::kGaitPhase:
+      return 2;
   }
   return 0;
 }
@@ -67,6 +70,7 @@ const std::vector<RewardTermInfo>& RewardTerms() {
       {RewardTerm::kStandStill, "stand_still"},
       {RewardTerm::kDofPosLimits, "dof_pos_limits"},
       {RewardTerm::kCollision, "collision"},
+      {RewardTerm::kGait, "gait"},
       {RewardTerm::kTermination, "termination"},
   };
   return terms;

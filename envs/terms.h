@@ -21,6 +21,7 @@ enum class ObsTerm {
   kAddedMass,          // 1, sampled added base mass (kg, privileged)
   kMotorStrength,      // J, sampled torque multipliers (privileged)
   kBaseHeight,         // 1, trunk height (m, privileged)
+  kGaitPhase,          // 2, (sin, cos) of the gait clock's phase (env.gait)
 };
 
 struct ObsTermInfo {
@@ -51,6 +52,7 @@ enum class RewardTerm {
   kStandStill,       // sum |q - q0| when the command is zero
   kDofPosLimits,     // sum of joint excursions beyond the soft limits (rad)
   kCollision,        // number of collision parts pressing the ground above the threshold
+  kGait,             // share of feet whose contact matches the gait clock (env.gait)
   kTermination,      // 1 on a fall (not on a time-out)
 };
 

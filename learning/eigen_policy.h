@@ -14,6 +14,8 @@
 //   action_scale <s>
 //   action_clip <c>                            actions are clamped to [-c, c] (version 2)
 //   control_dt <s>
+//   gait <period_s> <stance> <offset per foot...>   only when the policy reads `gait_phase`:
+//                                              the clock a deployment must run (version 2)
 //   activation <name>
 //   normalizer <enabled 0|1> <epsilon>
 //   memory <none|lstm|gru> <size> <layers>
@@ -29,6 +31,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -83,6 +86,14 @@ class EigenPolicy {
         p.action_clip_ = std::strtof(clip.c_str(), nullptr);
       } else if (key == "control_dt") {
         in >> p.control_dt_;
+      } else if (key == "gait") {
+        std::string rest;
+        std::getline(in, rest);
+        std::istringstream fields(rest);
+        fields >> p.gait_period_ >> p.gait_stance_;
+        float offset;
+        while (fields >> offset) p.gait_offsets_.push_back(offset);
+        if (!(p.gait_period_ > 0)) throw std::runtime_error(path + ": gait: expected a period > 0");
       } else if (key == "activation") {
         in >> activation;
       } else if (key == "normalizer") {
@@ -180,6 +191,22 @@ class EigenPolicy {
     return x_;
   }
 
+  // The gait clock's `gait_phase` observation at time `t` (s since the episode, or the
+  // controller, started): writes (sin, cos) of 2 pi (t / period mod 1), scaled as trained,
+  // into `obs` at the term's offset. No-op for a policy without a clock.
+  void WriteGaitPhase(double t, Vector* obs) const {
+    if (gait_period_ <= 0) return;
+    for (const auto& term : terms_) {
+      if (term.name != "gait_phase") continue;
+      double phase = t / gait_period_;
+      phase -= std::floor(phase);
+      (*obs)[term.offset] = static_cast<float>(std::sin(2.0 * M_PI * phase)) * term.scale;
+      (*obs)[term.offset + 1] = static_cast<float>(std::cos(2.0 * M_PI * phase)) * term.scale;
+    }
+  }
+  float gait_period() const { return gait_period_; }
+  const std::vector<float>& gait_offsets() const { return gait_offsets_; }
+
   // the recurrent state back to zeros (call at the start of every episode)
   void Reset() {
     h_.assign(memory_layers_, Vector::Zero(memory_size_));
@@ -263,6 +290,8 @@ class EigenPolicy {
   std::vector<ObsTerm> terms_;
   std::vector<Joint> joints_;
   float action_scale_ = 1, control_dt_ = 0.02f, epsilon_ = 1e-2f;
+  float gait_period_ = 0, gait_stance_ = 0.5f;
+  std::vector<float> gait_offsets_;
   float action_clip_ = std::numeric_limits<float>::infinity();
   bool normalize_ = true;
   int memory_size_ = 0, memory_layers_ = 0;

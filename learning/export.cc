@@ -45,6 +45,13 @@ void ExportPolicy(PolicyNet net, const EnvLayout& layout, const std::string& gro
     out << "action_scale " << layout.action_scale << "\n";
     out << "action_clip " << layout.action_clip << "\n";
     out << "control_dt " << layout.control_dt << "\n";
+    bool clock = false;
+    for (const auto& t : group.terms) clock = clock || t.name == "gait_phase";
+    if (clock) {
+      out << "gait " << layout.gait_period << " " << layout.gait_stance;
+      for (double offset : layout.gait_offsets) out << " " << offset;
+      out << "\n";
+    }
     out << "activation " << ChoiceName(Activations(), c.activation) << "\n";
     out << "normalizer " << (net->normalizer->enabled ? 1 : 0) << " " << net->normalizer->epsilon
         << "\n";

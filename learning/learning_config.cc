@@ -27,7 +27,8 @@ void ReadPpo(const ConfigReader& r, PpoConfig* c) {
   r.ExpectKeys({"learning_rate", "num_learning_epochs", "num_mini_batches", "clip_param",
                 "gamma", "lam", "value_loss_coef", "entropy_coef", "max_grad_norm",
                 "use_clipped_value_loss", "normalize_advantages", "schedule", "desired_kl",
-                "min_learning_rate", "max_learning_rate"});
+                "min_learning_rate", "max_learning_rate", "final_learning_rate",
+                "lr_decay_iterations", "symmetry_augmentation", "symmetry_loss_coef"});
   r.Read("learning_rate", &c->learning_rate, 1e-8, 1.0);
   r.Read("num_learning_epochs", &c->num_learning_epochs, 1, 1000);
   r.Read("num_mini_batches", &c->num_mini_batches, 1, 1 << 24);
@@ -43,6 +44,10 @@ void ReadPpo(const ConfigReader& r, PpoConfig* c) {
   r.Read("desired_kl", &c->desired_kl, 1e-9, kInf);
   r.Read("min_learning_rate", &c->min_learning_rate, 0.0, 1.0);
   r.Read("max_learning_rate", &c->max_learning_rate, 0.0, 1.0);
+  r.Read("final_learning_rate", &c->final_learning_rate, 0.0, 1.0);
+  r.Read("lr_decay_iterations", &c->lr_decay_iterations, 0, 1 << 30);
+  r.Read("symmetry_augmentation", &c->symmetry_augmentation);
+  r.Read("symmetry_loss_coef", &c->symmetry_loss_coef, 0.0, kInf);
 }
 
 void ReadRunner(const ConfigReader& r, RunnerConfig* c) {
@@ -138,7 +143,8 @@ const ChoiceTable<StdType>& StdTypes() {
 
 const ChoiceTable<Schedule>& Schedules() {
   static const ChoiceTable<Schedule> table = {{"adaptive", Schedule::kAdaptive},
-                                              {"fixed", Schedule::kFixed}};
+                                              {"fixed", Schedule::kFixed},
+                                              {"linear", Schedule::kLinear}};
   return table;
 }
 
@@ -189,6 +195,9 @@ void ValidateLearningConfig(const LearningConfig& c, const std::string& source, 
                       std::to_string(c.ppo.min_learning_rate) +
                       ") must not exceed ppo.max_learning_rate (" +
                       std::to_string(c.ppo.max_learning_rate) + ")");
+  if (c.ppo.schedule == Schedule::kLinear && c.ppo.lr_decay_iterations < 1)
+    throw ConfigError(source + ": ppo.lr_decay_iterations: the linear schedule needs the number "
+                      "of updates it decays over (expected >= 1)");
   const int64_t transitions = static_cast<int64_t>(num_envs) * c.runner.num_steps_per_env;
   if (c.ppo.num_mini_batches > transitions)
     throw ConfigError(source + ": ppo.num_mini_batches: " +

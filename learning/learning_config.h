@@ -20,7 +20,9 @@ class ConfigReader;
 enum class Activation { kElu, kRelu, kSelu, kTanh, kSigmoid, kLeakyRelu, kGelu, kSilu };
 enum class MemoryType { kNone, kLstm, kGru };
 enum class StdType { kScalar, kLog };  // std = parameter (must stay > 0) or exp(parameter)
-enum class Schedule { kAdaptive, kFixed };
+// adaptive: from the KL each mini-batch (rsl_rl); fixed; linear: from learning_rate to
+// final_learning_rate over lr_decay_iterations updates, then held
+enum class Schedule { kAdaptive, kFixed, kLinear };
 enum class BcLoss { kMse, kHuber, kKl, kFeature };
 enum class KlDirection { kForward, kReverse };
 enum class OptimizerType { kAdam, kAdamW, kSgd, kRmsProp };
@@ -69,6 +71,13 @@ struct PpoConfig {
   double desired_kl = 0.01;
   double min_learning_rate = 1e-5;
   double max_learning_rate = 1e-2;
+  double final_learning_rate = 5e-4;  // linear schedule
+  int lr_decay_iterations = 0;        // linear schedule: updates to reach the final rate
+  // left-right symmetry (needs env.robot.mirror): every mini-batch also learns from its
+  // mirror image (rsl_rl's data augmentation), and/or a loss pulls the actor's mean on a
+  // mirrored observation towards the mirrored mean
+  bool symmetry_augmentation = false;
+  double symmetry_loss_coef = 0.0;
 };
 
 // Observation sets by role: which env group each network reads. PPO: `actor`, `critic`;

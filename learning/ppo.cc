@@ -41,7 +41,7 @@ PpoLoss ComputePpoLoss(const PpoConfig& config, const MiniBatch& batch,
 }
 
 Ppo::Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_envs,
-         ObservationSets sets)
+         ObservationSets sets, const Symmetry* symmetry)
     : policy_(std::move(policy)),
       config_(config),
       sets_(std::move(sets)),
@@ -58,6 +58,15 @@ Ppo::Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_env
                       " transitions per rollout; expected 1 to " + std::to_string(transitions));
   if (config_.min_learning_rate > config_.max_learning_rate)
     throw ConfigError("ppo.min_learning_rate must not exceed ppo.max_learning_rate");
+  if (config_.schedule == Schedule::kLinear && config_.lr_decay_iterations < 1)
+    throw ConfigError("ppo.lr_decay_iterations: the linear schedule needs >= 1 updates");
+  if (config_.symmetry_augmentation || config_.symmetry_loss_coef > 0) {
+    if (!symmetry)
+      throw ConfigError("ppo.symmetry_augmentation / symmetry_loss_coef: the env declares no "
+                        "left-right mirror (env.robot.mirror)");
+    has_symmetry_ = true;
+    symmetry_ = *symmetry;
+  }
   optimizer_ = std::make_unique<torch::optim::Adam>(policy_->parameters(),
                                                     torch::optim::AdamOptions(learning_rate_));
 }
@@ -133,14 +142,38 @@ Stats Ppo::Update() {
     optimizer_->save(archive);
     archive.save_to(optimizer_state);
   }
+  if (config_.schedule == Schedule::kLinear) {
+    const double progress = std::min(1.0, static_cast<double>(updates_) / config_.lr_decay_iterations);
+    SetLearningRate(config_.learning_rate +
+                    (config_.final_learning_rate - config_.learning_rate) * progress);
+  }
+  ++updates_;
   const double saved_lr = learning_rate_;
 
-  double surrogate = 0, value = 0, entropy = 0, kl_sum = 0;
+  double surrogate = 0, value = 0, entropy = 0, kl_sum = 0, symmetry_sum = 0;
   int count = 0;
   bool diverged = false;
   storage_.ForEachMiniBatch(config_.num_mini_batches, config_.num_learning_epochs,
-                            [&](const MiniBatch& batch) {
+                            [&](const MiniBatch& original) {
     if (diverged) return;
+    // data augmentation: the mirror image of every transition is a transition of the mirrored
+    // robot with the same advantage, return and (for a symmetric policy) probability
+    MiniBatch augmented;
+    if (config_.symmetry_augmentation) {
+      const MiniBatch& b = original;
+      augmented.observations = torch::cat({b.observations, symmetry_.actor.Apply(b.observations)});
+      augmented.critic_observations =
+          torch::cat({b.critic_observations, symmetry_.critic.Apply(b.critic_observations)});
+      augmented.actions = torch::cat({b.actions, symmetry_.actions.Apply(b.actions)});
+      augmented.action_mean = torch::cat({b.action_mean, symmetry_.actions.Apply(b.action_mean)});
+      augmented.action_std = torch::cat({b.action_std, b.action_std.index_select(-1, symmetry_.actions.index)});
+      for (auto [to, from] : {std::pair{&augmented.values, &b.values},
+                              {&augmented.advantages, &b.advantages},
+                              {&augmented.returns, &b.returns},
+                              {&augmented.log_probs, &b.log_probs}})
+        *to = torch::cat({*from, *from});
+    }
+    const MiniBatch& batch = config_.symmetry_augmentation ? augmented : original;
     const ActionDistribution dist = policy_->Distribution(batch.observations);
     const auto values = policy_->Evaluate(batch.critic_observations);
     // adaptive learning rate from KL(old || new)
@@ -154,7 +187,19 @@ Stats Ppo::Update() {
       else if (kl < 0.5 * config_.desired_kl && kl > 0.0)
         SetLearningRate(std::min(config_.max_learning_rate, learning_rate_ * 1.5));
     }
-    const PpoLoss loss = ComputePpoLoss(config_, batch, dist, values);
+    PpoLoss loss = ComputePpoLoss(config_, batch, dist, values);
+    if (config_.symmetry_loss_coef > 0) {
+      // the mean on a mirrored observation should be the mirrored mean (the target detached)
+      const int64_t n = original.observations.size(0);
+      const auto mirrored_mean =
+          config_.symmetry_augmentation
+              ? dist.mean.slice(0, n, 2 * n)  // the augmented half already is the mirror
+              : policy_->actor->Distribution(symmetry_.actor.Apply(original.observations)).mean;
+      const auto target = symmetry_.actions.Apply(dist.mean.slice(0, 0, n)).detach();
+      const auto symmetry_loss = (mirrored_mean - target).square().sum(-1).mean();
+      loss.total = loss.total + config_.symmetry_loss_coef * symmetry_loss;
+      symmetry_sum += symmetry_loss.item<double>();
+    }
     if (!torch::isfinite(loss.total).item<bool>()) {
       diverged = true;
       return;
@@ -196,6 +241,7 @@ Stats Ppo::Update() {
   stats["surrogate_loss"] = surrogate / count;
   stats["entropy"] = entropy / count;
   if (config_.schedule == Schedule::kAdaptive) stats["kl"] = kl_sum / count;
+  if (config_.symmetry_loss_coef > 0) stats["symmetry_loss"] = symmetry_sum / count;
   return stats;
 }
 
@@ -206,6 +252,7 @@ void Ppo::Save(torch::serialize::OutputArchive* archive) {
   archive->write("policy", policy);
   archive->write("optimizer", optimizer);
   archive->write("learning_rate", torch::tensor(learning_rate_, torch::kFloat64));
+  archive->write("updates", c10::IValue(static_cast<int64_t>(updates_)));
 }
 
 void Ppo::Load(torch::serialize::InputArchive* archive) {
@@ -217,6 +264,8 @@ void Ppo::Load(torch::serialize::InputArchive* archive) {
   torch::Tensor lr;
   archive->read("learning_rate", lr);
   SetLearningRate(lr.item<double>());
+  c10::IValue updates;  // absent in checkpoints written before the linear schedule
+  if (archive->try_read("updates", updates)) updates_ = static_cast<int>(updates.toInt());
 }
 
 }  // namespace tutor

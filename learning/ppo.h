@@ -25,20 +25,33 @@ PpoLoss ComputePpoLoss(const PpoConfig& config, const MiniBatch& batch,
 torch::Tensor GaussianKl(const torch::Tensor& old_mean, const torch::Tensor& old_std,
                          const torch::Tensor& mean, const torch::Tensor& std);
 
+// A left-right mirror as an index map: Apply(x)[..., i] = sign[i] * x[..., index[i]].
+struct MirrorMap {
+  torch::Tensor index;  // int64 [W]
+  torch::Tensor sign;   // float [W]
+  torch::Tensor Apply(const torch::Tensor& x) const { return x.index_select(-1, index) * sign; }
+};
+
+// the env's mirror for the actor's and critic's groups and for the actions
+struct Symmetry {
+  MirrorMap actor, critic, actions;
+};
+
 // PPO on the `actor` and `critic` observation sets (each an env group).
 class Ppo : public Algorithm {
  public:
   // ConfigError when the sets lack a role or the rollout has fewer transitions than
   // mini-batches
+  // `symmetry`: the env's mirror, required when the config asks for symmetry (ConfigError)
   Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_envs,
-      ObservationSets sets);
+      ObservationSets sets, const Symmetry* symmetry = nullptr);
 
   torch::Tensor Act(const ObsMap& obs) override;
   void ProcessStep(const EnvStep& step) override;
   void ComputeReturns(const ObsMap& last_obs) override;
   Stats Update() override;
   std::vector<std::string> StatNames() const override {
-    return {"value_loss", "surrogate_loss", "entropy", "kl", "rolled_back",
+    return {"value_loss", "surrogate_loss", "entropy", "kl", "symmetry_loss", "rolled_back",
             "skipped_nonfinite_rollout"};
   }
   std::string Kind() const override { return "ppo"; }
@@ -66,6 +79,9 @@ class Ppo : public Algorithm {
   RolloutStorage storage_;
   Transition transition_;
   double learning_rate_;
+  int updates_ = 0;  // Update calls so far (the linear schedule's clock; saved)
+  bool has_symmetry_ = false;
+  Symmetry symmetry_;
 };
 
 }  // namespace tutor

@@ -135,6 +135,7 @@ void Runner::Learn(int last_iteration) {
     LogIteration(collect_s, learn_s, stats, last_iteration);
     // model_latest.pt moves along with every save, so a killed run resumes from its newest
     if (config_.save_interval > 0 && iteration_ % config_.save_interval == 0) SaveNumbered();
+    if (after_iteration && after_iteration(iteration_)) break;
   }
   SaveNumbered();
 }

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +57,10 @@ class Runner {
   // set by a SIGINT handler: the loop saves and returns after the current step
   static std::atomic<bool>& StopRequested();
   bool quiet = false;  // no console lines (tests)
+  // called after each iteration (its metrics logged, its checkpoint saved); true stops the
+  // run. Its time is not training time: wall_s counts collection and learning only.
+  std::function<bool(int iteration)> after_iteration;
+  double wall_seconds() const { return wall_s_; }
 
  private:
   void LogIteration(double collect_s, double learn_s, const Stats& stats, int last_iteration);

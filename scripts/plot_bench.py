@@ -21,9 +21,11 @@ def main(path, out_dir):
         if point["axis"] not in axes_names:
             axes_names.append(point["axis"])
     labels = {"friction": "ground friction", "added_mass": "added trunk mass (kg)",
-              "push_velocity": "push strength (m/s)"}
+              "push_velocity": "push strength (m/s)", "motor_strength": "motor strength (x)",
+              "kp_factor": "Kp (x)", "kd_factor": "Kd (x)",
+              "action_latency": "action latency (policy steps)"}
 
-    fig, axes = plt.subplots(2, len(axes_names), figsize=(5 * len(axes_names), 7), squeeze=False)
+    fig, axes = plt.subplots(2, len(axes_names), figsize=(3.6 * len(axes_names), 6.5), squeeze=False)
     for col, axis in enumerate(axes_names):
         for p in policies:
             pts = [q for q in p["robustness"] if q["axis"] == axis]

@@ -46,11 +46,11 @@ double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
 #pragma omp parallel for schedule(static) num_threads(threads)
       for (int i = 0; i < num_data; ++i) {
         const mjModel* model = env->Env(i).model();
-        const std::vector<double>& strength = env->Env(i).motor_strength();
+        const DriveGains& gains = env->Env(i).gains();
         mjData* data = env->Env(i).data();
         std::vector<double> torques(spec.num_joints);
         for (int s = 0; s < decimation; ++s) {
-          ApplyControl(spec, model, spec.layout.default_pose, strength, data, &torques);
+          ApplyControl(spec, model, spec.layout.default_pose, gains, data, &torques);
           mj_step(model, data);
         }
       }

@@ -63,6 +63,10 @@ int RunEval(int argc, char** argv, int first) {
       result.mean_return, result.mean_length, 100.0 * result.fall_rate, result.vx_error,
       result.vy_error, result.yaw_rate_error, 100.0 * result.nonfoot_contact_share,
       result.foot_air_time, result.power);
+  const auto misses = GaitShortfalls(result);
+  std::string gait = misses.empty() ? "reached" : "not reached (";
+  for (size_t i = 0; i < misses.size(); ++i) gait += (i ? ", " : "") + misses[i];
+  std::printf("  gait             %s%s\n", gait.c_str(), misses.empty() ? "" : ")");
   if (!json.empty()) WriteOutput("eval", "json", json, EvalResultJson(result).dump(2) + "\n");
   return 0;
 }

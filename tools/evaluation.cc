@@ -89,6 +89,23 @@ EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
   return result;
 }
 
+std::vector<std::string> GaitShortfalls(const EvalResult& r) {
+  std::vector<std::string> misses;
+  char text[128];
+  auto check = [&](bool ok, const char* format, double value, double bar) {
+    if (ok) return;
+    std::snprintf(text, sizeof(text), format, value, bar);
+    misses.push_back(text);
+  };
+  check(r.fall_rate <= 0.05, "falls %.1f %% > %.0f %%", 100 * r.fall_rate, 5.0);
+  check(r.vx_error <= 0.25, "|vx err| %.3f > %.2f m/s", r.vx_error, 0.25);
+  check(r.yaw_rate_error <= 0.3, "|yaw err| %.3f > %.1f rad/s", r.yaw_rate_error, 0.3);
+  check(r.nonfoot_contact_share <= 0.01, "non-foot contact %.2f %% > %.0f %%",
+        100 * r.nonfoot_contact_share, 1.0);
+  check(r.foot_air_time >= 0.15, "air time %.3f < %.2f s", r.foot_air_time, 0.15);
+  return misses;
+}
+
 nlohmann::json EvalResultJson(const EvalResult& r) {
   return {{"episodes", r.episodes},
           {"mean_return", r.mean_return},
@@ -99,7 +116,8 @@ nlohmann::json EvalResultJson(const EvalResult& r) {
           {"yaw_rate_error", r.yaw_rate_error},
           {"nonfoot_contact_share", r.nonfoot_contact_share},
           {"mean_foot_air_time_s", r.foot_air_time},
-          {"mean_power_w", r.power}};
+          {"mean_power_w", r.power},
+          {"gait", GaitShortfalls(r).empty()}};
 }
 
 }  // namespace tutor

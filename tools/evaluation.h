@@ -51,6 +51,11 @@ struct EvalResult {
 EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
                     const std::vector<std::string>& groups);
 
+// "Walks" (the time-to-gait bar): falls <= 5 %, |vx err| <= 0.25 m/s, |yaw err| <= 0.3 rad/s,
+// non-foot ground contact <= 1 % of steps, mean foot air time >= 0.15 s per swing.
+// Returns the criteria the result misses ("falls 12.5 % > 5 %", ...); empty: a gait.
+std::vector<std::string> GaitShortfalls(const EvalResult& result);
+
 // the result's means as JSON (nlohmann-json; a NaN is written as null)
 nlohmann::json EvalResultJson(const EvalResult& result);
 

@@ -1,4 +1,6 @@
 // tutor: one CLI for training, distilling, watching, evaluating and benchmarking.
+#include <malloc.h>
+
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -21,6 +23,12 @@ const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+  // LibTorch frees and reallocates every mini-batch's megabyte-sized tensors; glibc's default
+  // hands such blocks back to the kernel (mmap, trim) each time and page-faults them in again.
+  // Keeping them in the heap made PPO's learning phase 4.3x faster here (2.6 s -> 0.6 s).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's maximum
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 64 << 20);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

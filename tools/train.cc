@@ -1,6 +1,7 @@
 // tutor train: PPO on the actor and critic observation sets (the teacher by default).
 #include <cstdio>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "envs/quadruped_vec_env.h"
 #include "learning/checkpoint.h"
@@ -9,13 +10,47 @@
 #include "tools/app_config.h"
 #include "tools/commands.h"
 #include "tools/common.h"
+#include "tools/evaluation.h"
 
 namespace tutor {
+namespace {
+
+MirrorMap ToMirrorMap(const QuadrupedModel::Mirror& m) {
+  std::vector<int64_t> index(m.index.begin(), m.index.end());
+  return {torch::tensor(index, torch::kInt64), torch::tensor(m.sign, torch::kFloat32)};
+}
+
+// the env's mirror for the actor's and critic's groups (empty maps without a mirror)
+Symmetry EnvSymmetry(const QuadrupedVecEnv& env, const std::string& actor,
+                     const std::string& critic) {
+  const QuadrupedModel& model = env.Model();
+  Symmetry symmetry;
+  if (!model.has_mirror) return symmetry;
+  auto group = [&](const std::string& name) {
+    for (size_t g = 0; g < model.layout.groups.size(); ++g)
+      if (model.layout.groups[g].name == name) return ToMirrorMap(model.group_mirrors[g]);
+    throw ConfigError("no observation group '" + name + "'");
+  };
+  symmetry.actor = group(actor);
+  symmetry.critic = group(critic);
+  symmetry.actions = ToMirrorMap(model.action_mirror);
+  return symmetry;
+}
+
+}  // namespace
 
 int RunTrain(int argc, char** argv, int first) {
   CLI::App app("PPO on the actor and critic observation sets (the privileged teacher)", "tutor train");
   RunFlags flags;
   AddRunFlags(&app, &flags, "go1_teacher.yaml");
+  int gait_check = 0;
+  bool stop_at_gait = false;
+  app.add_option("--gait-check", gait_check,
+                 "every this many iterations, evaluate the actor as `tutor eval` does (64 "
+                 "episodes, seed 1000) and report whether it walks (time outside training)")
+      ->check(CLI::Range(0, 1 << 30));
+  app.add_flag("--stop-at-gait", stop_at_gait,
+               "end the run at the first --gait-check that walks (the time-to-gait benchmark)");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
   const AppConfig config = LoadAppConfig(flags.config, RunOverrides(app, flags));
   const LearningConfig& lc = config.learning;
@@ -44,7 +79,9 @@ int RunTrain(int argc, char** argv, int first) {
   const int critic_obs = env.GroupWidth(SetGroup(sets, "critic", "PPO"));
   ActorCritic policy(PolicySpec{actor_obs, env.NumActions(), lc.actor},
                      ValueSpec{critic_obs, lc.critic});
-  Ppo ppo(policy, lc.ppo, rc.num_steps_per_env, env.NumEnvs(), sets);
+  const Symmetry symmetry = EnvSymmetry(env, sets.at("actor"), sets.at("critic"));
+  Ppo ppo(policy, lc.ppo, rc.num_steps_per_env, env.NumEnvs(), sets,
+          env.Model().has_mirror ? &symmetry : nullptr);
   Runner runner(&env, &ppo, rc, config.resolved);
   ResumeIfAsked(&runner, resume);
   std::printf(
@@ -52,8 +89,51 @@ int RunTrain(int argc, char** argv, int first) {
       "log %s\n",
       env.NumEnvs(), rc.num_steps_per_env, threads, sets.at("actor").c_str(), actor_obs,
       sets.at("critic").c_str(), critic_obs, rc.log_dir.c_str());
+  if (stop_at_gait && gait_check < 1)
+    throw ConfigError("train: --stop-at-gait needs --gait-check N (N >= 1)");
+  // the gait check: the eval env of `tutor eval` on this run's config
+  std::unique_ptr<QuadrupedVecEnv> eval_env;
+  bool walked = false;
+  if (gait_check > 0) {
+    const AppConfig eval_config = LoadAppConfigText(
+        config.resolved, config.source + " (gait check)",
+        {"env.num_envs=64", "env.seed=1000", "env.termination.randomize_start=false"});
+    eval_env = std::make_unique<QuadrupedVecEnv>(eval_config.env, eval_config.source);
+    eval_env->SetNumThreads(threads);
+    runner.after_iteration = [&](int iteration) {
+      if (iteration % gait_check != 0) return false;
+      const Stopwatch clock;
+      PolicyNet actor = policy->actor;
+      const std::string group = sets.at("actor");
+      const EvalResult r = Evaluate(
+          eval_env.get(),
+          [&](const ObsMap& obs, const torch::Tensor&) { return actor->forward(obs.at(group)); },
+          {group});
+      const auto misses = GaitShortfalls(r);
+      std::string why;
+      for (const auto& m : misses) why += (why.empty() ? "" : ", ") + m;
+      std::printf("gait check at iteration %d (%lld env steps, %.1f s training; eval %.1f s): "
+                  "falls %.1f %%, |vx err| %.3f, |yaw err| %.3f, non-foot %.2f %%, air %.3f s: "
+                  "%s\n",
+                  iteration, static_cast<long long>(runner.env_steps()), runner.wall_seconds(),
+                  clock.Seconds(), 100 * r.fall_rate, r.vx_error, r.yaw_rate_error,
+                  100 * r.nonfoot_contact_share, r.foot_air_time,
+                  misses.empty() ? "WALKS" : ("not yet: " + why).c_str());
+      std::fflush(stdout);
+      if (!misses.empty() || walked) return false;
+      walked = true;
+      runner.Save(rc.log_dir + "/model_gait.pt");
+      std::printf("gait reached at iteration %d: %lld env steps, %.1f s of training\n", iteration,
+                  static_cast<long long>(runner.env_steps()), runner.wall_seconds());
+      return stop_at_gait;
+    };
+  }
   InstallStopHandler();
   runner.Learn(rc.max_iterations);
+  if (stop_at_gait && !walked)
+    std::printf("gait not reached by iteration %d (%lld env steps, %.1f s of training)\n",
+                runner.iteration(), static_cast<long long>(runner.env_steps()),
+                runner.wall_seconds());
   ReportRun(runner, rc.log_dir);
   return 0;
 }

@@ -32,6 +32,9 @@ inline EnvConfig StillConfig(int num_envs) {
   r.friction[0] = r.friction[1] = 0.8;
   r.added_mass[0] = r.added_mass[1] = 0.0;
   r.motor_strength[0] = r.motor_strength[1] = 1.0;
+  r.kp_factor[0] = r.kp_factor[1] = 1.0;
+  r.kd_factor[0] = r.kd_factor[1] = 1.0;
+  r.action_latency[0] = r.action_latency[1] = 0.0;
   r.push_velocity = 0.0;
   r.init_joint_pos = 0.0;
   r.init_base_velocity = 0.0;

@@ -61,6 +61,7 @@ EnvConfig ManyJointsConfig() {
   EnvConfig config = ShippedEnvConfig(1);
   RobotConfig& robot = config.robot;
   robot.mjcf = WriteManyJointsModel();
+  robot.mirror = {};  // the shipped Go1's mirror names Go1 joints
   robot.joints.clear();
   robot.feet.clear();
   for (int leg = 0; leg < kLegs; ++leg) {

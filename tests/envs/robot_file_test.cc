@@ -27,6 +27,7 @@ EnvConfig FixtureConfig(ControlMode control) {
   RobotConfig& robot = config.robot;
   robot.mjcf = FixturePath();
   robot.base_body = "base";
+  robot.mirror = {};  // the shipped Go1's mirror names Go1 joints
   robot.joints.clear();
   for (const char* leg : {"FR", "FL", "RR", "RL"})
     for (const char* joint : {"_abd", "_hip", "_knee"}) robot.joints.push_back(leg + std::string(joint));

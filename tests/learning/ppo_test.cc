@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
 #include "learning/rollout_storage.h"
 #include "tests/learning/learning_test_util.h"
 
@@ -103,6 +104,82 @@ TEST(PpoTest, GaussianKlMatchesClosedForm) {
                          torch::ones({3, 1}))
                   .item<float>(),
               0.0f, 1e-7);
+}
+
+// fills a rollout of `steps` x `envs` random transitions (observations N(0, 1), rewards N(0, 1))
+void RandomRollout(Ppo* ppo, int steps, int envs) {
+  for (int t = 0; t < steps; ++t) {
+    const auto o = torch::randn({envs, 2});
+    const ObsMap obs = {{"policy", o}, {"critic", o}};
+    ppo->Act(obs);
+    ppo->ProcessStep({obs, obs, torch::randn({envs, 1}), torch::zeros({envs, 1}),
+                      torch::zeros({envs, 1})});
+  }
+  const auto o = torch::randn({envs, 2});
+  ppo->ComputeReturns({{"policy", o}, {"critic", o}});
+}
+
+TEST(PpoTest, LinearScheduleMovesTheRateByHandComputedSteps) {
+  torch::manual_seed(0);
+  PpoConfig config;
+  config.schedule = Schedule::kLinear;
+  config.learning_rate = 1e-3;
+  config.final_learning_rate = 5e-4;
+  config.lr_decay_iterations = 4;
+  config.num_learning_epochs = 1;
+  config.num_mini_batches = 1;
+  Ppo ppo(PointMassActorCritic({8}, {8}, 1.0), config, 4, 8, PpoSets());
+  // update k runs at 1e-3 + (5e-4 - 1e-3) min(1, k / 4)
+  const double expected[6] = {1e-3, 8.75e-4, 7.5e-4, 6.25e-4, 5e-4, 5e-4};
+  for (double lr : expected) {
+    RandomRollout(&ppo, 4, 8);
+    ppo.Update();
+    EXPECT_NEAR(ppo.LearningRate(), lr, 1e-12);
+    EXPECT_NEAR(static_cast<torch::optim::AdamOptions&>(ppo.optimizer().param_groups()[0].options()).lr(),
+                lr, 1e-12);
+  }
+  config.lr_decay_iterations = 0;
+  EXPECT_THROW(Ppo(PointMassActorCritic({8}, {8}, 1.0), config, 4, 8, PpoSets()), ConfigError);
+}
+
+// E |mu(-o) + mu(o)|^2 over random observations: 0 for a policy symmetric under o -> -o, a -> -a
+double Asymmetry(Ppo& ppo) {
+  torch::NoGradGuard no_grad;
+  const auto o = torch::randn({512, 2});
+  PolicyNet actor = ppo.policy()->actor;
+  return (actor->forward(-o) + actor->forward(o)).square().mean().item<double>();
+}
+
+TEST(PpoTest, MirrorLossAndAugmentationMakeTheActorSymmetric) {
+  // the point mass is symmetric under negation: observations (x, v) -> (-x, -v), action -a
+  const Symmetry negate{{torch::tensor({0, 1}, torch::kInt64), torch::tensor({-1.0f, -1.0f})},
+                        {torch::tensor({0, 1}, torch::kInt64), torch::tensor({-1.0f, -1.0f})},
+                        {torch::tensor({0}, torch::kInt64), torch::tensor({-1.0f})}};
+  auto train = [&](bool augmentation, double coef) {
+    torch::manual_seed(1);
+    PpoConfig config;
+    config.schedule = Schedule::kFixed;
+    config.symmetry_augmentation = augmentation;
+    config.symmetry_loss_coef = coef;
+    Ppo ppo(PointMassActorCritic({16, 16}, {16}, 1.0), config, 8, 32, PpoSets(), &negate);
+    const double before = Asymmetry(ppo);
+    for (int k = 0; k < 30; ++k) {
+      RandomRollout(&ppo, 8, 32);
+      const Stats stats = ppo.Update();
+      if (coef > 0) EXPECT_TRUE(stats.count("symmetry_loss"));
+    }
+    return std::pair{before, Asymmetry(ppo)};
+  };
+  const auto [plain_before, plain_after] = train(false, 0.0);
+  const auto [loss_before, loss_after] = train(false, 10.0);
+  const auto [aug_before, aug_after] = train(true, 0.0);
+  EXPECT_GT(plain_after, 0.2 * plain_before);  // random data alone does not symmetrize
+  EXPECT_LT(loss_after, 0.05 * loss_before);
+  EXPECT_LT(aug_after, 0.2 * aug_before);
+  // asking for symmetry without a mirror is an error
+  PpoConfig config;
+  config.symmetry_loss_coef = 0.1;
+  EXPECT_THROW(Ppo(PointMassActorCritic({8}, {8}, 1.0), config, 4, 8, PpoSets()), ConfigError);
 }
 
 TEST(NormalizerTest, RunningStatisticsMatchTheWholeData) {

@@ -29,8 +29,9 @@ for p in policies:
     assert p["parameters"] > 0 and p["checkpoint_bytes"] > 0
     assert p["latency_us_eigen"] > 0 and p["latency_us_libtorch"] > 0
     axes = {r["axis"] for r in p["robustness"]}
-    assert axes == {"friction", "added_mass", "push_velocity"}, axes
-    assert len(p["robustness"]) == 17
+    assert axes == {"friction", "added_mass", "push_velocity", "motor_strength", "kp_factor",
+                    "kd_factor", "action_latency"}, axes
+    assert len(p["robustness"]) == 7 + 7 + 5 + 5 + 3 + 3 + 3
     for r in p["robustness"]:
         assert math.isfinite(r["mean_return"]) and 0 <= r["fall_rate"] <= 1, r
 print("bench policies JSON: every field present for", len(policies), "policies")
