@@ -101,6 +101,36 @@ TEST(EigenPolicyTest, ActionsAreClampedToTheEnvsActionClip) {
   EXPECT_FLOAT_EQ(unclipped.Act(Eigen::VectorXf::Zero(2))[0], 7.5f);
 }
 
+TEST(EigenPolicyTest, APolicyThatReadsTheGaitClockCarriesIt) {
+  torch::manual_seed(3);
+  PointMassEnv env(1);
+  EnvLayout layout = env.Layout();
+  GroupLayout& group = layout.groups[0];
+  ASSERT_EQ(group.name, "policy");
+  group.terms.push_back({"gait_phase", group.width, 2, 0.5, 0.0});
+  group.width += 2;
+  layout.gait_period = 0.5;
+  layout.gait_offsets = {0.0, 0.5};
+  layout.gait_stance = 0.5;
+  PolicyNet net(PolicySpec{4, 1, NetConfig({8}, 1.0)});
+  const std::string path = ::testing::TempDir() + "clock.txt";
+  ExportPolicy(net, layout, "policy", path);
+  auto eigen = deploy::EigenPolicy::Load(path);
+  EXPECT_FLOAT_EQ(eigen.gait_period(), 0.5f);
+  ASSERT_EQ(eigen.gait_offsets().size(), 2u);
+  EXPECT_FLOAT_EQ(eigen.gait_offsets()[1], 0.5f);
+  // t = 0.3 s of a 0.5 s cycle: phase 0.6; the term's scale 0.5 applies, other entries untouched
+  Eigen::VectorXf obs = Eigen::VectorXf::Constant(4, 9.0f);
+  eigen.WriteGaitPhase(0.3, &obs);
+  EXPECT_FLOAT_EQ(obs[0], 9.0f);
+  EXPECT_FLOAT_EQ(obs[1], 9.0f);
+  EXPECT_NEAR(obs[2], 0.5 * std::sin(2 * M_PI * 0.6), 1e-6);
+  EXPECT_NEAR(obs[3], 0.5 * std::cos(2 * M_PI * 0.6), 1e-6);
+  // without the term, no clock is written (and none runs)
+  auto plain = deploy::EigenPolicy::Load(ExportSmall("no_clock.txt", 0.5, 1.0f));
+  EXPECT_FLOAT_EQ(plain.gait_period(), 0.0f);
+}
+
 // rewrites one tensor header of an exported file as `rows cols` (the numbers left as they are,
 // so the count still parses when rows * cols is unchanged)
 std::string WithTensorShape(const std::string& path, const std::string& tensor, int rows,

@@ -10,8 +10,10 @@
 namespace tutor::testing {
 namespace {
 
-std::string ShippedModel(const std::string& name) {
-  return std::string(TUTOR_SOURCE_DIR) + "/models/go1/" + name;
+// checkpoints of the first format (the teacher and FF student shipped before the realistic
+// robot), kept as fixtures for the format-1 reader
+std::string FormatOneFixture(const std::string& name) {
+  return std::string(TUTOR_SOURCE_DIR) + "/tests/learning/fixtures/format1_" + name;
 }
 
 TEST(PolicyNetTest, ScalarStdKeepsItsGradientNearZeroAndFailsLoudlyAtZero) {
@@ -74,12 +76,12 @@ TEST(PolicyNetTest, DescriptionRoundTripsEveryField) {
 }
 
 TEST(PolicyLoadingTest, FormatOneCheckpointsLoadAndAgreeWithEachOther) {
-  // the shipped checkpoints are format 1: the PPO teacher's actor is read under its old names,
+  // format-1 checkpoints (once shipped): the PPO teacher's actor is read under its old names,
   // and the FF student's checkpoint holds a frozen copy of that same actor as its teacher, so
   // the two must act identically (an independent check of the name translation)
-  LoadedPolicy teacher = LoadPolicy(ShippedModel("teacher.pt"));
-  LoadedPolicy copy = LoadPolicy(ShippedModel("student_mlp.pt"), "teacher");
-  LoadedPolicy student = LoadPolicy(ShippedModel("student_mlp.pt"));
+  LoadedPolicy teacher = LoadPolicy(FormatOneFixture("teacher.pt"));
+  LoadedPolicy copy = LoadPolicy(FormatOneFixture("student_mlp.pt"), "teacher");
+  LoadedPolicy student = LoadPolicy(FormatOneFixture("student_mlp.pt"));
   EXPECT_EQ(teacher.meta.format_version, 1);
   EXPECT_EQ(teacher.role, "actor");
   EXPECT_EQ(teacher.group, "teacher");
