@@ -90,7 +90,14 @@ void ReadRandomization(const ConfigReader& r, RandomizationConfig* c) {
   if (c->motor_strength[0] < 0) r.Fail("motor_strength", "non-negative multipliers");
   r.ReadRange("push_interval_s", &c->push_interval_s[0], &c->push_interval_s[1]);
   if (c->push_interval_s[0] <= 0) r.Fail("push_interval_s", "positive seconds");
-  r.Read("push_velocity", &c->push_velocity, 0.0, 10.0);
+  if (r.Has("push_velocity") && r.node()["push_velocity"].IsScalar()) {
+    c->push_velocity[0] = 0.0;
+    r.Read("push_velocity", &c->push_velocity[1], 0.0, 10.0);
+  } else {
+    r.ReadRange("push_velocity", &c->push_velocity[0], &c->push_velocity[1]);
+    if (c->push_velocity[0] < 0 || c->push_velocity[1] > 10.0)
+      r.Fail("push_velocity", "one speed in [0, 10] m/s or a [low, high] range within it");
+  }
   r.Read("init_joint_pos", &c->init_joint_pos, 0.0, 1.0);
   r.Read("init_base_velocity", &c->init_base_velocity, 0.0, 5.0);
   r.Read("init_random_yaw", &c->init_random_yaw);

@@ -93,7 +93,9 @@ struct RandomizationConfig {
   double added_mass[2] = {-1.0, 1.0};      // kg on the base body
   double motor_strength[2] = {0.9, 1.1};   // torque multiplier, per joint
   double push_interval_s[2] = {5.0, 10.0};
-  double push_velocity = 0.5;              // m/s, max added base xy velocity per push
+  // m/s: each push adds a horizontal base velocity of a magnitude in this range, in a random
+  // direction (DrawPush); YAML takes [low, high] or one number v for [0, v]
+  double push_velocity[2] = {0.0, 0.5};
   double init_joint_pos = 0.1;             // rad, ± uniform around the default pose
   double init_base_velocity = 0.5;         // m/s and rad/s, ± uniform on all 6 base DoF
   bool init_random_yaw = true;

@@ -207,6 +207,13 @@ void QuadrupedEnv::SetFixedCommand(const double command[3]) {
   command_ = fixed_;
 }
 
+std::array<double, 2> DrawPush(Rng* rng, const double speed[2]) {
+  const double angle = rng->Uniform(0.0, 2.0 * M_PI);
+  const double lo2 = speed[0] * speed[0], hi2 = speed[1] * speed[1];
+  const double magnitude = std::sqrt(lo2 + rng->Uniform() * (hi2 - lo2));
+  return {magnitude * std::cos(angle), magnitude * std::sin(angle)};
+}
+
 void QuadrupedEnv::Push(double vx, double vy) {
   data_->qvel[quadruped_.base_dof + 0] += vx;
   data_->qvel[quadruped_.base_dof + 1] += vy;
@@ -406,8 +413,8 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
   // a scheduled push lands before the physics, so this step's observation includes it
   if (--push_timer_ <= 0) {
     const RandomizationConfig& r = quadruped_.config.randomization;
-    Push(rng_.Uniform(-r.push_velocity, r.push_velocity),
-         rng_.Uniform(-r.push_velocity, r.push_velocity));
+    const auto push = DrawPush(&rng_, r.push_velocity);
+    Push(push[0], push[1]);
     push_timer_ = static_cast<int>(
         std::lround(rng_.Uniform(r.push_interval_s[0], r.push_interval_s[1]) / layout.control_dt));
   }

@@ -38,6 +38,11 @@ void ApplyControl(const QuadrupedModel& quadruped, const mjModel* model,
                   const std::vector<double>& targets, const DriveGains& gains, mjData* data,
                   std::vector<double>* torques);
 
+// A push's horizontal velocity change (m/s, world frame): a uniformly random direction and a
+// magnitude in [speed[0], speed[1]], uniform over the area of that annulus (so [0, v] is
+// uniform over the disc of radius v, and [v, v] pushes at exactly v).
+std::array<double, 2> DrawPush(Rng* rng, const double speed[2]);
+
 // height of a geom's lowest point above z = 0 (exact for spheres, the bounding sphere else)
 double GeomBottom(const mjModel* model, const mjData* data, int geom);
 

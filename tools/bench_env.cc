@@ -97,7 +97,7 @@ int RunBenchEnv(int argc, char** argv, int first) {
   // costs the solver more than a still one, whichever loop it is in). Env steps/s as training
   // sees them, with the config's randomization, are what --baseline-config compares.
   EnvConfig still = config.env;
-  still.randomization.push_velocity = 0;
+  still.randomization.push_velocity[0] = still.randomization.push_velocity[1] = 0;
   still.randomization.init_base_velocity = 0;
   still.randomization.init_joint_pos = 0;
   QuadrupedVecEnv env(still, config.source);

@@ -177,9 +177,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
   const std::string reference = reports.front().loaded.meta.config;
   bool env_printed = false;
   auto make_env = [&](int n, std::vector<std::string> extra) {
-    extra.push_back("env.num_envs=" + std::to_string(n));
-    extra.push_back("env.seed=" + std::to_string(seed));
-    extra.push_back("env.termination.randomize_start=false");
+    AppendEvalOverrides(n, seed, &extra);
     const AppConfig config = LoadAppConfigText(reference, reports.front().path, extra);
     auto env = std::make_unique<QuadrupedVecEnv>(config.env, config.source);
     env->SetNumThreads(threads);
@@ -215,7 +213,8 @@ int RunBenchPolicies(int argc, char** argv, int first) {
         std::vector<std::string> extra = {"env.termination.episode_length_s=" +
                                           std::to_string(sweep_seconds)};
         if (std::string(axis.name) == "push_velocity") {
-          extra.push_back("env.randomization.push_velocity=" + value);
+          // every push at exactly this speed, in a random direction
+          extra.push_back("env.randomization.push_velocity=[" + value + ", " + value + "]");
           extra.push_back("env.randomization.push_interval_s=[2.0, 4.0]");
         } else {
           extra.push_back("env.randomization." + std::string(axis.name) + "=[" + value + ", " +

@@ -37,9 +37,7 @@ int RunEval(int argc, char** argv, int first) {
   threads = SetThreads(threads);
 
   const LoadedPolicy loaded = LoadPolicy(path, which);
-  overrides.push_back("env.num_envs=" + std::to_string(episodes));
-  overrides.push_back("env.seed=" + std::to_string(seed));
-  overrides.push_back("env.termination.randomize_start=false");
+  AppendEvalOverrides(episodes, seed, &overrides);
   if (physics == "reference")
     for (const auto& o : ReferencePhysicsOverrides(loaded.layout.control_dt)) overrides.push_back(o);
   const AppConfig config =

@@ -15,6 +15,12 @@ std::array<double, 3> EvalCommand(int episode) {
   return {kVx[episode % 8], kVyYaw[row][0], kVyYaw[row][1]};
 }
 
+void AppendEvalOverrides(int episodes, int seed, std::vector<std::string>* overrides) {
+  overrides->push_back("env.num_envs=" + std::to_string(episodes));
+  overrides->push_back("env.seed=" + std::to_string(seed));
+  overrides->push_back("env.termination.randomize_start=false");
+}
+
 std::vector<std::string> ReferencePhysicsOverrides(double control_dt) {
   char period[64];
   std::snprintf(period, sizeof(period), "env.robot.control_dt=%.17g", control_dt);

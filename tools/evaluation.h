@@ -23,6 +23,11 @@ namespace tutor {
 // for its whole episode; 64 episodes cover the 8 x 8 grid once.
 std::array<double, 3> EvalCommand(int episode);
 
+// The evaluation env's overrides, shared by eval, bench policies, play and train's gait
+// check: `episodes` envs (one episode each), env seed `seed`, every episode starting at step 0
+// (no randomized progress). Appended to `overrides` (a user's --set stays first).
+void AppendEvalOverrides(int episodes, int seed, std::vector<std::string>* overrides);
+
 // Config overrides for the sim-to-sim check ("reference physics"): 0.002 s physics steps,
 // elliptic friction cones with impratio 100, condim-6 feet (torsional and rolling friction),
 // MuJoCo's default Newton solve (100 iterations, tolerance 1e-8), the file's joint friction

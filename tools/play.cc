@@ -155,9 +155,7 @@ int RunPlay(int argc, char** argv, int first) {
     count = 2;
   }
   for (int k = 0; k < count; ++k) acting[k] = MeanActionPolicy(policies[k]);
-  overrides.push_back("env.num_envs=1");
-  overrides.push_back("env.seed=" + std::to_string(seed));
-  overrides.push_back("env.termination.randomize_start=false");
+  AppendEvalOverrides(1, seed, &overrides);
   const AppConfig config = !config_path.empty()
                                ? LoadAppConfig(config_path, overrides)
                                : LoadAppConfigText(policies[0].meta.config, path, overrides);

@@ -91,22 +91,24 @@ int RunTrain(int argc, char** argv, int first) {
       sets.at("critic").c_str(), critic_obs, rc.log_dir.c_str());
   if (stop_at_gait && gait_check < 1)
     throw ConfigError("train: --stop-at-gait needs --gait-check N (N >= 1)");
-  // the gait check: the eval env of `tutor eval` on this run's config
-  std::unique_ptr<QuadrupedVecEnv> eval_env;
+  // the gait check is `tutor eval` on this run's config: a fresh eval env per check (seed
+  // 1000, 64 episodes), so every check draws the same randomization and the same commands
+  // as `tutor eval --checkpoint` on the checkpoint saved at that iteration
   bool walked = false;
   if (gait_check > 0) {
+    std::vector<std::string> eval_overrides;
+    AppendEvalOverrides(64, 1000, &eval_overrides);
     const AppConfig eval_config = LoadAppConfigText(
-        config.resolved, config.source + " (gait check)",
-        {"env.num_envs=64", "env.seed=1000", "env.termination.randomize_start=false"});
-    eval_env = std::make_unique<QuadrupedVecEnv>(eval_config.env, eval_config.source);
-    eval_env->SetNumThreads(threads);
-    runner.after_iteration = [&](int iteration) {
+        config.resolved, config.source + " (gait check)", eval_overrides);
+    runner.after_iteration = [&, eval_config](int iteration) {
       if (iteration % gait_check != 0) return false;
       const Stopwatch clock;
+      QuadrupedVecEnv eval_env(eval_config.env, eval_config.source);
+      eval_env.SetNumThreads(threads);
       PolicyNet actor = policy->actor;
       const std::string group = sets.at("actor");
       const EvalResult r = Evaluate(
-          eval_env.get(),
+          &eval_env,
           [&](const ObsMap& obs, const torch::Tensor&) { return actor->forward(obs.at(group)); },
           {group});
       const auto misses = GaitShortfalls(r);

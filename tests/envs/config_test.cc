@@ -83,6 +83,23 @@ TEST(ConfigTest, ControlAndPhysicsChoicesAreWordsFromTheirLists) {
             std::string::npos);
 }
 
+TEST(ConfigTest, PushVelocityIsASpeedOrARange) {
+  EnvConfig config = ShippedEnvConfig(1);
+  EXPECT_DOUBLE_EQ(config.randomization.push_velocity[0], 0.0);  // go1_env.yaml: 1.5
+  EXPECT_DOUBLE_EQ(config.randomization.push_velocity[1], 1.5);
+  ReadEnvConfig(
+      ConfigReader::FromOverrides({"env.randomization.push_velocity=[0.5, 2]"}).Child("env"),
+      &config);
+  EXPECT_DOUBLE_EQ(config.randomization.push_velocity[0], 0.5);
+  EXPECT_DOUBLE_EQ(config.randomization.push_velocity[1], 2.0);
+  const std::string bad =
+      WriteFile("push.yaml", "env:\n  randomization:\n    push_velocity: [-1, 2]\n");
+  const std::string message = MessageOf<ConfigError>([&] { ReadEnv(bad); });
+  EXPECT_NE(message.find("env.randomization.push_velocity: expected one speed in [0, 10] m/s"),
+            std::string::npos)
+      << message;
+}
+
 TEST(ConfigTest, MalformedYamlNamesTheFileAndLine) {
   const std::string path = WriteFile("malformed.yaml", "env:\n  seed: [1, 2\n  num_envs: 3\n");
   const std::string message = MessageOf<ConfigError>([&] { ConfigReader::FromFile(path); });

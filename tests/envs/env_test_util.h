@@ -35,7 +35,7 @@ inline EnvConfig StillConfig(int num_envs) {
   r.kp_factor[0] = r.kp_factor[1] = 1.0;
   r.kd_factor[0] = r.kd_factor[1] = 1.0;
   r.action_latency[0] = r.action_latency[1] = 0.0;
-  r.push_velocity = 0.0;
+  r.push_velocity[0] = r.push_velocity[1] = 0.0;
   r.init_joint_pos = 0.0;
   r.init_base_velocity = 0.0;
   r.init_random_yaw = false;

@@ -129,10 +129,43 @@ TEST(QuadrupedEnvStateTest, FootHeightsMatchKinematicsOfTheFinalQpos) {
   }
 }
 
+// pushes are uniform over the annulus of their speed range, in every direction
+TEST(QuadrupedEnvStateTest, PushesAreUniformOverTheirSpeedDisc) {
+  Rng rng(7, 3);
+  const int n = 40000;
+  const double disc[2] = {0.0, 1.5};
+  int inner = 0, east = 0, north = 0;
+  for (int i = 0; i < n; ++i) {
+    const auto p = DrawPush(&rng, disc);
+    const double speed = std::hypot(p[0], p[1]);
+    ASSERT_LE(speed, 1.5 + 1e-12);
+    inner += speed < 0.75;  // a quarter of the disc's area
+    east += p[0] > 0;
+    north += p[1] > 0;
+  }
+  // binomial standard deviations: 0.0022 (p = 1/4) and 0.0025 (p = 1/2); 4 sigma bounds
+  EXPECT_NEAR(inner / static_cast<double>(n), 0.25, 0.009);
+  EXPECT_NEAR(east / static_cast<double>(n), 0.5, 0.01);
+  EXPECT_NEAR(north / static_cast<double>(n), 0.5, 0.01);
+  const double ring[2] = {1.0, 2.0};  // half its area lies inside r = sqrt((1 + 4) / 2)
+  int below = 0;
+  for (int i = 0; i < n; ++i) {
+    const auto p = DrawPush(&rng, ring);
+    const double speed = std::hypot(p[0], p[1]);
+    ASSERT_GE(speed, 1.0 - 1e-12);
+    ASSERT_LE(speed, 2.0 + 1e-12);
+    below += speed < std::sqrt(2.5);
+  }
+  EXPECT_NEAR(below / static_cast<double>(n), 0.5, 0.01);
+  const double exact[2] = {1.5, 1.5};
+  const auto p = DrawPush(&rng, exact);
+  EXPECT_NEAR(std::hypot(p[0], p[1]), 1.5, 1e-12);
+}
+
 TEST(QuadrupedEnvStateTest, BaseLinVelIncludesThePushOfTheSameStep) {
   EnvConfig config = StillConfig(1);
   config.randomization.push_interval_s[0] = config.randomization.push_interval_s[1] = 0.02;
-  config.randomization.push_velocity = 1.0;  // m/s, at every 0.02 s policy step
+  config.randomization.push_velocity[1] = 1.0;  // m/s, at every 0.02 s policy step
   QuadrupedVecEnv env(config);
   env.Reset();
   const std::vector<float> zeros(env.NumActions(), 0.0f);
