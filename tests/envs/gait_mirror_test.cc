@@ -224,7 +224,8 @@ TEST(RandomizationTest, OneStepOfLatencyDrivesTowardsTheLastStepsTargets) {
   QuadrupedVecEnv delayed(late, "test"), prompt(StillConfig(1), "test");
   delayed.Reset();  // drawn at every reset
   prompt.Reset();
-  EXPECT_EQ(delayed.Env(0).latency_substeps(), 5);
+  ASSERT_EQ(delayed.Model().decimation, 4);  // 0.02 s of the scene's 0.005 s steps
+  EXPECT_EQ(delayed.Env(0).latency_substeps(), 4);  // one policy step: every substep
   EXPECT_EQ(prompt.Env(0).latency_substeps(), 0);
   Rng rng(5);
   const int n = delayed.NumActions();

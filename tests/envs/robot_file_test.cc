@@ -240,6 +240,7 @@ TEST(RobotFileTest, LegsTouchTheGroundAndTheCollisionTermCountsThem) {
   config.robot.fall_contacts.clear();
   config.robot.kp.assign(12, 0.0);
   config.robot.kd.assign(12, 0.0);
+  config.physics.timestep = 0.004;  // the file's own step is 0.005 s
   config.robot.control_dt = 0.004;  // decimation 1
   for (auto& [name, scale] : config.rewards.scales) scale = name == "collision" ? 1.0 : 0.0;
   config.rewards.clip_negative = false;
