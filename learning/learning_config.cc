@@ -28,7 +28,8 @@ void ReadPpo(const ConfigReader& r, PpoConfig* c) {
                 "gamma", "lam", "value_loss_coef", "entropy_coef", "max_grad_norm",
                 "use_clipped_value_loss", "normalize_advantages", "schedule", "desired_kl",
                 "min_learning_rate", "max_learning_rate", "final_learning_rate",
-                "lr_decay_iterations", "symmetry_augmentation", "symmetry_loss_coef"});
+                "lr_decay_iterations", "symmetry_augmentation", "symmetry_critic",
+                "symmetry_loss_coef"});
   r.Read("learning_rate", &c->learning_rate, 1e-8, 1.0);
   r.Read("num_learning_epochs", &c->num_learning_epochs, 1, 1000);
   r.Read("num_mini_batches", &c->num_mini_batches, 1, 1 << 24);
@@ -47,6 +48,7 @@ void ReadPpo(const ConfigReader& r, PpoConfig* c) {
   r.Read("final_learning_rate", &c->final_learning_rate, 0.0, 1.0);
   r.Read("lr_decay_iterations", &c->lr_decay_iterations, 0, 1 << 30);
   r.Read("symmetry_augmentation", &c->symmetry_augmentation);
+  r.Read("symmetry_critic", &c->symmetry_critic);
   r.Read("symmetry_loss_coef", &c->symmetry_loss_coef, 0.0, kInf);
 }
 

@@ -77,6 +77,9 @@ struct PpoConfig {
   // mirror image (rsl_rl's data augmentation), and/or a loss pulls the actor's mean on a
   // mirrored observation towards the mirrored mean
   bool symmetry_augmentation = false;
+  // with augmentation: false trains the critic on the rollout's own half only (the advantages
+  // need values of the states visited, not of their mirror images), which halves its cost
+  bool symmetry_critic = true;
   double symmetry_loss_coef = 0.0;
 };
 

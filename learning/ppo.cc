@@ -16,8 +16,10 @@ torch::Tensor GaussianKl(const torch::Tensor& old_mean, const torch::Tensor& old
 }
 
 PpoLoss ComputePpoLoss(const PpoConfig& config, const MiniBatch& batch,
-                       const ActionDistribution& dist, const torch::Tensor& values) {
+                       const ActionDistribution& dist, const torch::Tensor& values,
+                       const MiniBatch* value_batch) {
   PpoLoss loss;
+  const MiniBatch& vb = value_batch ? *value_batch : batch;
   // clipped surrogate: max(-A r, -A clip(r, 1 - e, 1 + e)), r = pi / pi_old
   const auto ratio = (dist.LogProb(batch.actions) - batch.log_probs).exp();
   const auto surrogate = -batch.advantages * ratio;
@@ -27,12 +29,11 @@ PpoLoss ComputePpoLoss(const PpoConfig& config, const MiniBatch& batch,
   // value loss, clipped around the rollout's values
   if (config.use_clipped_value_loss) {
     const auto v_clipped =
-        batch.values + (values - batch.values).clamp(-config.clip_param, config.clip_param);
-    loss.value = torch::max((values - batch.returns).square(),
-                            (v_clipped - batch.returns).square())
-                     .mean();
+        vb.values + (values - vb.values).clamp(-config.clip_param, config.clip_param);
+    loss.value =
+        torch::max((values - vb.returns).square(), (v_clipped - vb.returns).square()).mean();
   } else {
-    loss.value = (values - batch.returns).square().mean();
+    loss.value = (values - vb.returns).square().mean();
   }
   loss.entropy = dist.Entropy().mean();
   loss.total = loss.surrogate + config.value_loss_coef * loss.value -
@@ -162,8 +163,9 @@ Stats Ppo::Update() {
     if (config_.symmetry_augmentation) {
       const MiniBatch& b = original;
       augmented.observations = torch::cat({b.observations, symmetry_.actor.Apply(b.observations)});
-      augmented.critic_observations =
-          torch::cat({b.critic_observations, symmetry_.critic.Apply(b.critic_observations)});
+      if (config_.symmetry_critic)
+        augmented.critic_observations =
+            torch::cat({b.critic_observations, symmetry_.critic.Apply(b.critic_observations)});
       augmented.actions = torch::cat({b.actions, symmetry_.actions.Apply(b.actions)});
       augmented.action_mean = torch::cat({b.action_mean, symmetry_.actions.Apply(b.action_mean)});
       augmented.action_std = torch::cat({b.action_std, b.action_std.index_select(-1, symmetry_.actions.index)});
@@ -174,8 +176,10 @@ Stats Ppo::Update() {
         *to = torch::cat({*from, *from});
     }
     const MiniBatch& batch = config_.symmetry_augmentation ? augmented : original;
+    const MiniBatch& value_batch =
+        config_.symmetry_augmentation && !config_.symmetry_critic ? original : batch;
     const ActionDistribution dist = policy_->Distribution(batch.observations);
-    const auto values = policy_->Evaluate(batch.critic_observations);
+    const auto values = policy_->Evaluate(value_batch.critic_observations);
     // adaptive learning rate from KL(old || new)
     if (config_.schedule == Schedule::kAdaptive) {
       torch::NoGradGuard no_grad;
@@ -187,7 +191,7 @@ Stats Ppo::Update() {
       else if (kl < 0.5 * config_.desired_kl && kl > 0.0)
         SetLearningRate(std::min(config_.max_learning_rate, learning_rate_ * 1.5));
     }
-    PpoLoss loss = ComputePpoLoss(config_, batch, dist, values);
+    PpoLoss loss = ComputePpoLoss(config_, batch, dist, values, &value_batch);
     if (config_.symmetry_loss_coef > 0) {
       // the mean on a mirrored observation should be the mirrored mean (the target detached)
       const int64_t n = original.observations.size(0);

@@ -18,9 +18,11 @@ struct PpoLoss {
   torch::Tensor total;      // surrogate + c_v value - c_e entropy
 };
 
-// PPO's loss for a mini-batch given the current policy's distribution and values on it
+// PPO's loss for a mini-batch given the current policy's distribution and values on it;
+// `value_batch` (default: `batch`) holds the rollout values and returns `values` predict
 PpoLoss ComputePpoLoss(const PpoConfig& config, const MiniBatch& batch,
-                       const ActionDistribution& dist, const torch::Tensor& values);
+                       const ActionDistribution& dist, const torch::Tensor& values,
+                       const MiniBatch* value_batch = nullptr);
 // KL(old || new) of diagonal Gaussians, summed over actions, averaged over the batch
 torch::Tensor GaussianKl(const torch::Tensor& old_mean, const torch::Tensor& old_std,
                          const torch::Tensor& mean, const torch::Tensor& std);

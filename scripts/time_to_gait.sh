@@ -6,23 +6,26 @@
 # steps and training wall seconds (collection + learning; the evals are not counted), then the
 # median and the max. A benchmark, not a test: each seed is a full training run.
 #
-#   scripts/time_to_gait.sh [--cap N] [--config FILE] [--set key=value ...] SEED...
+#   scripts/time_to_gait.sh [--cap N] [--cap-wall S] [--config FILE] [--set key=value ...] SEED...
 #
 # --cap: iterations after which a seed counts as not walking ("> cap"; default 600).
+# --cap-wall: also stop a seed, as not walking, at the first gait check past S seconds of training.
 # Logs and checkpoints go to runs/time_to_gait/<name>/seed_<s> (TUTOR_TTG_DIR overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cap=600
+cap_wall=0
 config=configs/go1_teacher.yaml
 name=default
 sets=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --cap) cap="$2"; shift 2 ;;
+    --cap-wall) cap_wall="$2"; shift 2 ;;
     --config) config="$2"; shift 2 ;;
     --name) name="$2"; shift 2 ;;
     --set) sets+=(--set "$2"); shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     -*) echo "time_to_gait.sh: unknown flag '$1'" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -37,8 +40,27 @@ for seed in "$@"; do
   dir="$root/seed_$seed"
   rm -rf "$dir"
   "$tutor" train --config "$config" ${sets[@]+"${sets[@]}"} --seed "$seed" --iterations "$cap" \
-    --gait-check 10 --stop-at-gait --log-dir "$dir" > "$dir.log" 2>&1 || {
-    echo "time_to_gait.sh: seed $seed failed (see $dir.log)" >&2; tail -3 "$dir.log" >&2; exit 1; }
+    --gait-check 10 --stop-at-gait --log-dir "$dir" > "$dir.log" 2>&1 &
+  pid=$!
+  walled=""
+  if [[ "$cap_wall" != 0 ]]; then
+    # gait check at iteration I (N env steps, W s training; ...): not yet: ...
+    while kill -0 "$pid" 2>/dev/null; do
+      sleep 2
+      last=$(grep -E '^gait check at iteration [0-9]+ \(' "$dir.log" | tail -1 || true)
+      [[ -n "$last" && "$last" != *WALKS* ]] || continue
+      read -r it steps wall < <(echo "$last" | sed -E 's/^gait check at iteration ([0-9]+) \(([0-9]+) env steps, ([0-9.]+) s training.*/\1 \2 \3/')
+      if python3 -c "import sys; sys.exit(0 if float('$wall') > float('$cap_wall') else 1)"; then
+        kill "$pid" 2>/dev/null || true
+        walled="gait not reached by iteration $it ($steps env steps, $wall s of training): past --cap-wall $cap_wall s"
+        break
+      fi
+    done
+  fi
+  if ! wait "$pid" && [[ -z "$walled" ]]; then
+    echo "time_to_gait.sh: seed $seed failed (see $dir.log)" >&2; tail -3 "$dir.log" >&2; exit 1
+  fi
+  [[ -z "$walled" ]] || echo "$walled" >> "$dir.log"
   line=$(grep -E '^gait (reached|not reached)' "$dir.log" | tail -1)
   if [[ "$line" == "gait reached"* ]]; then
     # gait reached at iteration I: S env steps, W s of training

@@ -93,6 +93,14 @@ TEST(PpoTest, LossMatchesHandComputedValues) {
   EXPECT_NEAR(loss.value.item<float>(), 1.025f, 1e-6);
   EXPECT_NEAR(loss.entropy.item<float>(), 1.4189385f, 1e-6);  // 0.5 + log sqrt(2 pi)
   EXPECT_NEAR(loss.total.item<float>(), 1.2108106f, 1e-6);
+  // the critic's part against another batch's values and returns: the policy part is unchanged
+  MiniBatch value_batch;
+  value_batch.values = torch::tensor({{1.0f}});
+  value_batch.returns = torch::tensor({{0.0f}});
+  const PpoLoss own = ComputePpoLoss(config, batch, dist, torch::tensor({{0.5f}}), &value_batch);
+  // max((0.5 - 0)^2, (clip(0.5 - 1, +-0.2) + 1 - 0)^2 = 0.8^2) = 0.64
+  EXPECT_NEAR(own.value.item<float>(), 0.64f, 1e-6);
+  EXPECT_NEAR(own.surrogate.item<float>(), 0.2f, 1e-6);
 }
 
 TEST(PpoTest, GaussianKlMatchesClosedForm) {
@@ -180,6 +188,45 @@ TEST(PpoTest, MirrorLossAndAugmentationMakeTheActorSymmetric) {
   PpoConfig config;
   config.symmetry_loss_coef = 0.1;
   EXPECT_THROW(Ppo(PointMassActorCritic({8}, {8}, 1.0), config, 4, 8, PpoSets()), ConfigError);
+}
+
+TEST(PpoTest, TheCriticLearnsMirrorImagesOnlyWhenAsked) {
+  // rollouts visit x > 0 only and are paid r = x (gamma 0: the return is r). A critic that also
+  // learns the mirror images is taught V(-o) = V(o); one trained on the rollout's half only
+  // extrapolates to x < 0 from x > 0, where V rises with x, and misses V(-o) by about 2x.
+  const Symmetry negate{{torch::tensor({0, 1}, torch::kInt64), torch::tensor({-1.0f, -1.0f})},
+                        {torch::tensor({0, 1}, torch::kInt64), torch::tensor({-1.0f, -1.0f})},
+                        {torch::tensor({0}, torch::kInt64), torch::tensor({-1.0f})}};
+  auto mirror_gap = [&](bool symmetry_critic) {
+    torch::manual_seed(1);
+    PpoConfig config;
+    config.schedule = Schedule::kFixed;
+    config.gamma = 0.0;
+    config.symmetry_augmentation = true;
+    config.symmetry_critic = symmetry_critic;
+    Ppo ppo(PointMassActorCritic({16, 16}, {16}, 1.0), config, 8, 32, PpoSets(), &negate);
+    for (int k = 0; k < 40; ++k) {
+      for (int t = 0; t < 8; ++t) {
+        const auto o = torch::randn({32, 2}).abs();
+        const ObsMap obs = {{"policy", o}, {"critic", o}};
+        ppo.Act(obs);
+        ppo.ProcessStep({obs, obs, o.slice(1, 0, 1).clone(), torch::zeros({32, 1}),
+                         torch::zeros({32, 1})});
+      }
+      const auto o = torch::randn({32, 2}).abs();
+      ppo.ComputeReturns({{"policy", o}, {"critic", o}});
+      ppo.Update();
+    }
+    torch::NoGradGuard no_grad;
+    const auto o = torch::randn({512, 2}).abs();
+    const auto v = ppo.policy()->Evaluate(o), v_mirror = ppo.policy()->Evaluate(-o);
+    // the critic fits the visited states either way: V(o) ~ x
+    EXPECT_LT((v - o.slice(1, 0, 1)).abs().mean().item<double>(), 0.2);
+    return (v_mirror - v).abs().mean().item<double>();
+  };
+  const double mirrored = mirror_gap(true), own_half = mirror_gap(false);
+  EXPECT_LT(mirrored, 0.2);
+  EXPECT_GT(own_half, 0.8);
 }
 
 TEST(NormalizerTest, RunningStatisticsMatchTheWholeData) {
