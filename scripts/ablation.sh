@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     --cap-steps) cap_steps="$2"; shift 2 ;;
     --cap-wall) cap_wall="$2"; shift 2 ;;
     --levers) levers="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     -*) echo "ablation.sh: unknown flag '$1'" >&2; exit 2 ;;
     *) break ;;
   esac

@@ -25,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     --config) config="$2"; shift 2 ;;
     --name) name="$2"; shift 2 ;;
     --set) sets+=(--set "$2"); shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     -*) echo "time_to_gait.sh: unknown flag '$1'" >&2; exit 2 ;;
     *) break ;;
   esac
