@@ -14,24 +14,37 @@ import statistics
 import sys
 
 
+def read_run(path):
+    """(rows, None) for a run directory or its metrics.csv, or (None, error message)."""
+    csv_path = os.path.join(path, "metrics.csv") if os.path.isdir(path) else path
+    try:
+        with open(csv_path, newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        return None, f"iter_stats.py: {csv_path}: {e.strerror}"
+    if not rows or "collect_s" not in rows[0] or "learn_s" not in rows[0]:
+        return None, (f"iter_stats.py: {csv_path}: expected a tutor metrics.csv with collect_s "
+                      "and learn_s columns")
+    return rows, None
+
+
 def main(paths):
-    if not paths or paths[0] in ("-h", "--help"):
+    if not paths:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    if paths[0] in ("-h", "--help"):
         print(__doc__.strip())
-        return 0 if paths else 2
+        return 0
+    runs = []
+    for path in paths:  # every input checked before a row is printed
+        rows, error = read_run(path)
+        if error:
+            print(error, file=sys.stderr)
+            return 2
+        runs.append((path, rows))
     print("| run | iterations | collect s | learn s | iteration s | learning share |")
     print("|---|---|---|---|---|---|")
-    for path in paths:
-        csv_path = os.path.join(path, "metrics.csv") if os.path.isdir(path) else path
-        try:
-            with open(csv_path, newline="") as f:
-                rows = list(csv.DictReader(f))
-        except OSError as e:
-            print(f"iter_stats.py: {csv_path}: {e.strerror}", file=sys.stderr)
-            return 2
-        if not rows or "collect_s" not in rows[0] or "learn_s" not in rows[0]:
-            print(f"iter_stats.py: {csv_path}: expected a tutor metrics.csv with collect_s and "
-                  "learn_s columns", file=sys.stderr)
-            return 2
+    for path, rows in runs:
         collect = [float(r["collect_s"]) for r in rows]
         learn = [float(r["learn_s"]) for r in rows]
         total = [c + l for c, l in zip(collect, learn)]
