@@ -6,7 +6,7 @@
 #   4. distill a feed-forward student from it (configs/go1_student.yaml) and evaluate it;
 #   5. benchmark teacher vs the shipped students (tables, robustness sweep, plots) and record
 #      a video of the new student.
-# TRAIN_TEACHER=1 first trains a teacher from scratch (configs/go1_teacher.yaml, ~20 min on
+# TRAIN_TEACHER=1 first trains a teacher from scratch (configs/go1_teacher.yaml, ~14 min on
 # 2 cores) and distills from that one instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
