@@ -26,7 +26,11 @@ void ExpectEigenMatchesTorch(const std::string& memory, const std::string& activ
   net->normalizer->train();
   net->normalizer->Update(torch::randn({100, 2}) * 3 + 1);
   net->eval();
-  const std::string path = ::testing::TempDir() + "policy_" + memory + ".txt";
+  // ctest runs tests as parallel processes: a file name per test, or two tests that export
+  // the same memory type race on one file
+  const std::string path = ::testing::TempDir() + "policy_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                           memory + "_" + activation + ".txt";
   ExportPolicy(net, layout, "policy", path);
   auto eigen = deploy::EigenPolicy::Load(path);
   EXPECT_EQ(eigen.obs_dim(), 2);
