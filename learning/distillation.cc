@@ -67,6 +67,14 @@ Distillation::Distillation(StudentTeacher model, const DistillationConfig& confi
   if (config_.loss == BcLoss::kFeature && !model_->projection)
     throw ConfigError("distillation.loss: 'feature' needs the model built with a projection");
   optimizer_ = MakeOptimizer(config_.optimizer, model_->StudentParameters(), config_.learning_rate);
+  learning_rate_ = config_.learning_rate;
+}
+
+double Distillation::ScheduledLearningRate() const {
+  if (config_.lr_decay_iterations <= 0) return config_.learning_rate;
+  const double progress =
+      std::min(1.0, static_cast<double>(updates_) / config_.lr_decay_iterations);
+  return config_.learning_rate + (config_.final_learning_rate - config_.learning_rate) * progress;
 }
 
 double Distillation::ActionStd() const { return model_->student->Std().mean().item<double>(); }
@@ -124,6 +132,8 @@ Stats Distillation::Update() {
   std::pair<torch::Tensor, torch::Tensor> rollout_end_memory;
   if (student->memory) rollout_end_memory = student->memory->State();
   const auto teacher_std = model_->teacher->Std().detach();
+  learning_rate_ = ScheduledLearningRate();
+  for (auto& group : optimizer_->param_groups()) group.options().set_lr(learning_rate_);
 
   torch::Tensor loss;
   double loss_sum = 0;
@@ -190,6 +200,7 @@ void Distillation::Load(torch::serialize::InputArchive* archive) {
   optimizer_->load(optimizer);
   c10::IValue updates;
   if (archive->try_read("updates", updates)) updates_ = static_cast<int>(updates.toInt());
+  learning_rate_ = ScheduledLearningRate();
 }
 
 }  // namespace tutor

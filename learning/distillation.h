@@ -46,7 +46,7 @@ class Distillation : public Algorithm {
 
   void Save(torch::serialize::OutputArchive* archive) override;
   void Load(torch::serialize::InputArchive* archive) override;
-  double LearningRate() const override { return config_.learning_rate; }
+  double LearningRate() const override { return learning_rate_; }
   double ActionStd() const override;
 
   StudentTeacher model() const { return model_; }
@@ -55,6 +55,7 @@ class Distillation : public Algorithm {
 
  private:
   double TeacherMixProbability() const;
+  double ScheduledLearningRate() const;  // the rate for update number `updates_`
 
   StudentTeacher model_;
   DistillationConfig config_;
@@ -65,6 +66,7 @@ class Distillation : public Algorithm {
   Transition transition_;
   std::pair<torch::Tensor, torch::Tensor> rollout_start_memory_;  // student state at step 0
   int updates_ = 0, optimizer_steps_ = 0;
+  double learning_rate_;  // the rate of the latest (or next) update
 };
 
 }  // namespace tutor

@@ -86,8 +86,8 @@ void ReadStudent(const ConfigReader& r, PolicyConfig* c) {
 void ReadDistillation(const ConfigReader& r, DistillationConfig* c) {
   r.ExpectKeys({"loss", "huber_delta", "kl_direction", "kl_temperature", "feature_teacher_layer",
                 "feature_student_layer", "feature_coef", "num_learning_epochs", "gradient_length",
-                "optimizer", "learning_rate", "max_grad_norm", "teacher_mix_start",
-                "teacher_mix_iterations"});
+                "optimizer", "learning_rate", "final_learning_rate", "lr_decay_iterations",
+                "max_grad_norm", "teacher_mix_start", "teacher_mix_iterations"});
   r.ReadChoice("loss", BcLosses(), &c->loss);
   r.Read("huber_delta", &c->huber_delta, 1e-9, kInf);
   r.ReadChoice("kl_direction", KlDirections(), &c->kl_direction);
@@ -99,6 +99,8 @@ void ReadDistillation(const ConfigReader& r, DistillationConfig* c) {
   r.Read("gradient_length", &c->gradient_length, 1, 1 << 20);
   r.ReadChoice("optimizer", OptimizerTypes(), &c->optimizer);
   r.Read("learning_rate", &c->learning_rate, 1e-9, 1.0);
+  r.Read("final_learning_rate", &c->final_learning_rate, 1e-9, 1.0);
+  r.Read("lr_decay_iterations", &c->lr_decay_iterations, 0, 1 << 30);
   r.Read("max_grad_norm", &c->max_grad_norm, 1e-9, kInf);
   r.Read("teacher_mix_start", &c->teacher_mix_start, 0.0, 1.0);
   r.Read("teacher_mix_iterations", &c->teacher_mix_iterations, 0, 1 << 30);

@@ -108,6 +108,10 @@ struct DistillationConfig {
   int gradient_length = 15;      // transitions whose losses are summed per optimizer step
   OptimizerType optimizer = OptimizerType::kAdam;
   double learning_rate = 1e-3;
+  // linear decay of the rate to final_learning_rate over lr_decay_iterations updates, then
+  // held (0: a constant rate)
+  double final_learning_rate = 1e-4;
+  int lr_decay_iterations = 0;
   double max_grad_norm = 1.0;
   // probability that the teacher's action drives an env step, linearly from `teacher_mix_start`
   // to 0 over `teacher_mix_iterations` iterations (0: the student always acts)

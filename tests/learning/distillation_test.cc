@@ -129,6 +129,75 @@ TEST(DistillationTest, OptimizerStepsCoverEveryTransitionIncludingTheRemainder) 
   }
 }
 
+// every row's value of one metrics.csv column, found by its header name
+std::vector<double> CsvColumn(const std::string& path, const std::string& column) {
+  std::ifstream csv(path);
+  std::string header, row;
+  std::getline(csv, header);
+  std::stringstream names(header);
+  std::string name;
+  int index = -1;
+  for (int i = 0; std::getline(names, name, ','); ++i)
+    if (name == column) index = i;
+  EXPECT_GE(index, 0) << path << " has no column " << column;
+  std::vector<double> values;
+  while (std::getline(csv, row)) {
+    std::stringstream cells(row);
+    std::string cell;
+    for (int i = 0; i <= index && std::getline(cells, cell, ','); ++i) {}
+    values.push_back(std::stod(cell));
+  }
+  return values;
+}
+
+TEST(DistillationTest, LinearScheduleDecaysTheRateTheOptimizerUses) {
+  // 1e-3 -> 1e-4 over 4 updates: 1e-3 + (1e-4 - 1e-3) * k / 4 for update k, then held
+  {
+    PointMassEnv env(4);
+    StudentTeacher model{PolicyNet(SmallSpec()), PolicyNet(SmallSpec())};
+    DistillationConfig config;
+    config.learning_rate = 1e-3;
+    config.final_learning_rate = 1e-4;
+    config.lr_decay_iterations = 4;
+    Distillation algorithm(model, config, 10, env.NumEnvs(), DistillSets());
+    Runner runner(&env, &algorithm, DistillRunner("schedule"), "{}");
+    runner.quiet = true;
+    runner.Learn(6);
+    const auto rates = CsvColumn(::testing::TempDir() + "schedule/metrics.csv", "learning_rate");
+    const std::vector<double> expected{1e-3, 7.75e-4, 5.5e-4, 3.25e-4, 1e-4, 1e-4};
+    ASSERT_EQ(rates.size(), expected.size());
+    for (size_t k = 0; k < expected.size(); ++k)
+      EXPECT_NEAR(rates[k], expected[k], 1e-9) << "update " << k;
+  }
+  // the optimizer steps with the scheduled rate: decayed to 1e-9 after one update, the second
+  // update leaves the student where the first put it; a constant rate moves it on
+  for (int decay : {1, 0}) {
+    torch::manual_seed(3);
+    PointMassEnv env(16);
+    StudentTeacher model{PolicyNet(SmallSpec()), PolicyNet(SmallSpec())};
+    DistillationConfig config;
+    config.learning_rate = 1e-2;
+    config.final_learning_rate = 1e-9;
+    config.lr_decay_iterations = decay;
+    config.gradient_length = 10;
+    Distillation algorithm(model, config, 10, env.NumEnvs(), DistillSets());
+    Runner runner(&env, &algorithm, DistillRunner("schedule_step"), "{}");
+    runner.quiet = true;
+    runner.Learn(1);
+    std::vector<torch::Tensor> after_first;
+    for (const auto& p : model->student->parameters()) after_first.push_back(p.detach().clone());
+    runner.Learn(2);
+    double moved = 0;
+    const auto params = model->student->parameters();
+    for (size_t i = 0; i < params.size(); ++i)
+      moved = std::max(moved, (params[i] - after_first[i]).abs().max().item<double>());
+    if (decay)
+      EXPECT_LT(moved, 1e-7);  // Adam steps at most a few times its rate
+    else
+      EXPECT_GT(moved, 1e-3);
+  }
+}
+
 TEST(DistillationTest, RecurrentStatesResetWhereAnEpisodeEnded) {
   torch::manual_seed(6);
   StudentTeacher model(PolicyNet(SmallSpec(MemoryType::kLstm)),
