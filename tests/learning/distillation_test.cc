@@ -55,6 +55,43 @@ double CsvValue(const std::string& path, const std::string& column) {
   return values.empty() ? 0.0 : values.front();
 }
 
+TEST(DistillationLossTest, EachLossMatchesHandComputedValues) {
+  DistillationConfig c;
+  DistillationLossInput in;
+  in.student_mean = torch::tensor({{1.0f, 2.0f}});
+  in.teacher_mean = torch::tensor({{0.0f, 4.0f}});
+  c.loss = BcLoss::kMse;  // (1 + 4) / 2
+  EXPECT_NEAR(DistillationLoss(c, in, nullptr).item<float>(), 2.5f, 1e-6);
+  c.loss = BcLoss::kHuber;  // |d| = 1: 0.5; |d| = 2: 1 * (2 - 0.5) = 1.5; mean 1.0
+  EXPECT_NEAR(DistillationLoss(c, in, nullptr).item<float>(), 1.0f, 1e-6);
+
+  // Gaussian KL, one dimension: teacher N(0, 1) at temperature 2 -> N(0, 2); student N(1, 0.5)
+  DistillationLossInput g;
+  g.student_mean = torch::tensor({{1.0f}});
+  g.student_std = torch::tensor({0.5f});
+  g.teacher_mean = torch::tensor({{0.0f}});
+  g.teacher_std = torch::tensor({1.0f});
+  c.loss = BcLoss::kKl;
+  c.kl_temperature = 2.0;
+  c.kl_direction = KlDirection::kForward;  // KL(T || S) = log(0.5 / 2) + (4 + 1) / (2 * 0.25) - 0.5
+  EXPECT_NEAR(DistillationLoss(c, g, nullptr).item<float>(), 8.1137056f, 1e-5);
+  c.kl_direction = KlDirection::kReverse;  // KL(S || T) = log(2 / 0.5) + (0.25 + 1) / (2 * 4) - 0.5
+  EXPECT_NEAR(DistillationLoss(c, g, nullptr).item<float>(), 1.0425444f, 1e-5);
+
+  // feature: mse of actions + coef * mse(projection(student hidden), teacher hidden)
+  c.loss = BcLoss::kFeature;
+  c.feature_coef = 0.1;
+  torch::nn::Linear projection(2, 1);
+  {
+    torch::NoGradGuard no_grad;
+    projection->weight.fill_(1.0);
+    projection->bias.zero_();
+  }
+  in.student_features = torch::tensor({{1.0f, 2.0f}});  // projected: 3
+  in.teacher_features = torch::tensor({{1.0f}});        // (3 - 1)^2 = 4
+  EXPECT_NEAR(DistillationLoss(c, in, projection).item<float>(), 2.5f + 0.4f, 1e-6);
+}
+
 TEST(DistillationTest, TeacherStaysFrozenAndStudentLossFalls) {
   torch::manual_seed(5);
   PointMassEnv env(32);
