@@ -274,6 +274,7 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
 
 void QuadrupedEnv::ReadState() {
   ReadBase();
+  ReadAccelerometer(0.0);
   ReadContacts();
 }
 
@@ -290,6 +291,23 @@ void QuadrupedEnv::ReadBase() {
   // gravity direction in the body frame: R^T (0, 0, -1) = -(third row of R)
   gravity_[0] = -rot[6], gravity_[1] = -rot[7], gravity_[2] = -rot[8];
   up_z_ = rot[8];
+}
+
+// an IMU's accelerometer at the base: what it senses is the specific force a - g (so +g up at
+// rest and nothing in free fall), here the mean over the last policy step (the base
+// velocity's change over it), in the base frame the step ended in. A push's velocity change
+// lands inside that step, so the reading carries it as a real IMU feels a shove.
+void QuadrupedEnv::ReadAccelerometer(double dt) {
+  const double* v = data_->qvel + quadruped_.base_dof;  // world frame (free joint)
+  double force[3];
+  for (int k = 0; k < 3; ++k) {
+    const double accel = dt > 0 ? (v[k] - world_vel_[k]) / dt : 0.0;
+    force[k] = accel - model_->opt.gravity[k];
+    world_vel_[k] = v[k];
+  }
+  double rot[9];  // body -> world, row-major
+  mju_quat2Mat(rot, data_->qpos + quadruped_.base_qpos + 3);
+  mju_mulMatTVec(lin_acc_, rot, force, 3, 3);
 }
 
 // ground contacts of the robot, with their forces: feet, fall parts, collision parts, the rest
@@ -336,6 +354,9 @@ void QuadrupedEnv::WriteObservations(float* const* rows) {
           break;
         case ObsTerm::kBaseAngVel:
           mju_copy3(v, ang_vel_);
+          break;
+        case ObsTerm::kBaseLinAcc:
+          mju_copy3(v, lin_acc_);
           break;
         case ObsTerm::kProjectedGravity:
           mju_copy3(v, gravity_);
@@ -443,6 +464,7 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
   RememberStepOne();
   const bool unstable = Unstable();
   ReadBase();
+  ReadAccelerometer(layout.control_dt);
 
   const bool fell = unstable || fall_contact_ || up_z_ < std::cos(term.max_tilt) ||
                     base_height_ < term.min_base_height;

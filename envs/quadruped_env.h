@@ -88,6 +88,8 @@ class QuadrupedEnv {
   void ResampleCommand();
   void ReadState();     // both of:
   void ReadBase();      // body-frame velocities, gravity, height from qpos/qvel
+  // the accelerometer from the base velocity's change over `dt` s (0: at rest, reads -g)
+  void ReadAccelerometer(double dt);
   void ReadContacts();  // ground contacts and their forces from the last solve
   // the (qpos, qvel) the last mj_step1 described, to reuse its work if nothing changed since
   void RememberStepOne();
@@ -123,6 +125,8 @@ class QuadrupedEnv {
   std::vector<double> step_one_state_;
   std::vector<bool> last_contact_;
   double lin_vel_[3], ang_vel_[3], gravity_[3], up_z_ = 1;
+  double world_vel_[3];  // world-frame base linear velocity at the last reading
+  double lin_acc_[3];    // accelerometer: body-frame specific force over the last step
   double base_height_ = 0;  // m above the floor geom
   bool fall_contact_ = false;
   bool nonfoot_contact_ = false;  // a robot geom other than a foot touches the ground

@@ -401,6 +401,7 @@ void QuadrupedModel::CompileMirror(const std::string& source) {
       float* sign = mirror.sign.data() + t.offset;
       switch (t.id) {
         case ObsTerm::kBaseLinVel:
+        case ObsTerm::kBaseLinAcc:
         case ObsTerm::kProjectedGravity:
           std::copy(polar, polar + 3, sign);
           break;

@@ -18,6 +18,7 @@ const std::vector<ObsTermInfo>& ObservationTerms() {
       {ObsTerm::kMotorStrength, "motor_strength", true},
       {ObsTerm::kBaseHeight, "base_height", true},
       {ObsTerm::kGaitPhase, "gait_phase", false},
+      {ObsTerm::kBaseLinAcc, "base_lin_acc", false},
   };
   return terms;
 }
@@ -31,6 +32,7 @@ const ObsTermInfo* FindObservationTerm(const std::string& name) {
 int ObservationTermWidth(ObsTerm term, int num_joints, int num_feet) {
   switch (term) {
     case ObsTerm::kBaseLinVel:
+    case ObsTerm::kBaseLinAcc:
     case ObsTerm::kBaseAngVel:
     case ObsTerm::kProjectedGravity:
     case ObsTerm::kVelocityCommand:

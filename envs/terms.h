@@ -22,6 +22,8 @@ enum class ObsTerm {
   kMotorStrength,      // J, sampled torque multipliers (privileged)
   kBaseHeight,         // 1, trunk height (m, privileged)
   kGaitPhase,          // 2, (sin, cos) of the gait clock's phase (env.gait)
+  kBaseLinAcc,         // 3, body-frame accelerometer: specific force (m/s^2) averaged over
+                       // the policy step, (0, 0, +g) at rest, 0 in free fall
 };
 
 struct ObsTermInfo {

@@ -127,6 +127,9 @@ TEST(MirrorTest, OnASymmetricRobotAMirroredStateStepsToTheMirroredNextState) {
   config.robot.collision_contacts = {};
   for (auto& [name, terms] : config.observations.groups)  // the clock is an input, not state
     terms.erase(std::remove(terms.begin(), terms.end(), "gait_phase"), terms.end());
+  config.observations.noisy_groups.clear();  // the policy group too, without its noise,
+  for (auto& [name, terms] : config.observations.groups)  // and with the accelerometer
+    if (name == "policy") terms.push_back("base_lin_acc");
   QuadrupedVecEnv env(config, "test");
   const QuadrupedModel& model = env.Model();
   env.Reset();
@@ -157,25 +160,32 @@ TEST(MirrorTest, OnASymmetricRobotAMirroredStateStepsToTheMirroredNextState) {
     b->qpos[model.joint_qpos[j]] = model.mirror_sign[j] * a->qpos[model.joint_qpos[m]];
     b->qvel[model.joint_dof[j]] = model.mirror_sign[j] * a->qvel[model.joint_dof[m]];
   }
-  const auto& mirror = model.group_mirrors[GroupIndex(model, "teacher")];
   std::vector<float> actions(2 * model.num_joints);
-  double worst = 0, unmirrored = 0;
+  double worst = 0, unmirrored = 0, worst_acc = 0;
   for (int step = 0; step < 30; ++step) {
     for (int j = 0; j < model.num_joints; ++j)
       actions[j] = static_cast<float>(rng.Uniform(-0.5, 0.5));
     ApplyMirror(model.action_mirror, actions.data(), actions.data() + model.num_joints);
     env.Step(actions.data());
     ASSERT_EQ(env.Terminated()[0] + env.Terminated()[1], 0.0f) << step;
-    const auto x = Row(env, "teacher", 0), y = Row(env, "teacher", 1);
-    std::vector<float> mx(x.size());
-    ApplyMirror(mirror, x.data(), mx.data());
-    for (size_t i = 0; i < x.size(); ++i) {
-      worst = std::max(worst, static_cast<double>(std::abs(mx[i] - y[i])));
-      unmirrored = std::max(unmirrored, static_cast<double>(std::abs(x[i] - y[i])));
+    for (const std::string group : {"teacher", "policy"}) {  // policy: the accelerometer
+      const auto& mirror = model.group_mirrors[GroupIndex(model, group)];
+      const auto x = Row(env, group, 0), y = Row(env, group, 1);
+      std::vector<float> mx(x.size());
+      ApplyMirror(mirror, x.data(), mx.data());
+      for (size_t i = 0; i < x.size(); ++i) {
+        worst = std::max(worst, static_cast<double>(std::abs(mx[i] - y[i])));
+        unmirrored = std::max(unmirrored, static_cast<double>(std::abs(x[i] - y[i])));
+      }
     }
+    const auto acc = Term(env, "policy", "base_lin_acc", 0);
+    const auto mirrored_acc = Term(env, "policy", "base_lin_acc", 1);
+    worst_acc = std::max({worst_acc, std::abs(acc[0] - mirrored_acc[0]),
+                          std::abs(acc[1] + mirrored_acc[1]), std::abs(acc[2] - mirrored_acc[2])});
   }
   EXPECT_LT(worst, 1e-3);      // mirrored state, mirrored actions: mirrored observations
   EXPECT_GT(unmirrored, 0.1);  // and the two robots really do differ
+  EXPECT_LT(worst_acc, 1e-2);  // m/s^2: the lateral specific force flips, the others stay
 }
 
 TEST(GaitClockTest, PhaseObservationAndStanceFollowTheClock) {
@@ -224,8 +234,8 @@ TEST(RandomizationTest, OneStepOfLatencyDrivesTowardsTheLastStepsTargets) {
   QuadrupedVecEnv delayed(late, "test"), prompt(StillConfig(1), "test");
   delayed.Reset();  // drawn at every reset
   prompt.Reset();
-  ASSERT_EQ(delayed.Model().decimation, 4);  // 0.02 s of the scene's 0.005 s steps
-  EXPECT_EQ(delayed.Env(0).latency_substeps(), 4);  // one policy step: every substep
+  ASSERT_EQ(delayed.Model().decimation, 5);  // 0.02 s of go1_env.yaml's 0.004 s steps
+  EXPECT_EQ(delayed.Env(0).latency_substeps(), 5);  // one policy step: every substep
   EXPECT_EQ(prompt.Env(0).latency_substeps(), 0);
   Rng rng(5);
   const int n = delayed.NumActions();

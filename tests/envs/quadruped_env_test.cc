@@ -72,6 +72,48 @@ TEST(QuadrupedEnvTest, TeacherBaseLinVelEqualsBodyFrameVelocityFromMujoco) {
   EXPECT_GT(std::sqrt(speed), 0.01);  // the comparison is not between two zeros
 }
 
+// the accelerometer senses a - g: +g along the trunk's up axis when standing still, nothing in
+// free fall, and a push's velocity change spread over the step it lands in
+TEST(QuadrupedEnvTest, AccelerometerReadsGravityAtRestNothingInFreeFallAndThePush) {
+  EnvConfig config = StillConfig(1);
+  config.observations.noisy_groups.clear();
+  for (auto& [name, terms] : config.observations.groups)  // as the students read it
+    if (name == "policy") terms.push_back("base_lin_acc");
+  QuadrupedVecEnv env(config);
+  env.Reset();
+  const std::vector<float> zeros(env.NumActions(), 0.0f);
+  for (int k = 0; k < 150; ++k) env.Step(zeros.data());  // settle for 3 s
+  auto acc = Term(env, "policy", "base_lin_acc", 0);
+  const auto up = Term(env, "policy", "projected_gravity", 0);  // unit, pointing down
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(acc[k], -kGravity * up[k], 0.02) << k;
+  EXPECT_NEAR(acc[2], kGravity, 0.1);  // upright: nearly all of it on the body z axis
+
+  // limp motors, joints at rest, lifted 1 m: every body falls alike for the 0.02 s step (2 mm),
+  // no joint or contact force acts, and the accelerometer reads nothing
+  EnvConfig limp = config;
+  limp.robot.kp.assign(12, 0.0);
+  limp.robot.kd.assign(12, 0.0);
+  QuadrupedVecEnv falling(limp);
+  falling.Reset();
+  mjData* lifted = falling.Env(0).data();
+  lifted->qpos[falling.Model().base_qpos + 2] += 1.0;
+  falling.Step(zeros.data());
+  acc = Term(falling, "policy", "base_lin_acc", 0);
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(acc[k], 0.0, 1e-3) << k;
+  EXPECT_NEAR(lifted->qvel[falling.Model().base_dof + 2], -kGravity * 0.02, 1e-3);  // it fell
+
+  // standing again; a push of 0.5 m/s along the world's x axis
+  mjData* data = env.Env(0).data();
+  const double before = data->qvel[env.Model().base_dof + 0];
+  env.Env(0).Push(0.5, 0.0);
+  env.Step(zeros.data());
+  acc = Term(env, "policy", "base_lin_acc", 0);
+  const double after = data->qvel[env.Model().base_dof + 0];
+  // the yaw is 0 (StillConfig): body x is world x; the feet's grip already took some back
+  EXPECT_NEAR(acc[0], (after - before) / env.Layout().control_dt, 0.5);
+  EXPECT_GT(acc[0], 0.5 * 0.5 / env.Layout().control_dt);  // most of the 25 m/s^2 push
+}
+
 TEST(QuadrupedEnvTest, FootContactForcesSumToRobotWeightWhenStanding) {
   QuadrupedVecEnv env(StillConfig(1));
   env.Reset();

@@ -24,6 +24,7 @@ std::string FixturePath() {
 // the shipped env's observations and rewards on the fixture, every random draw pinned
 EnvConfig FixtureConfig(ControlMode control) {
   EnvConfig config = StillConfig(1);
+  config.physics = PhysicsConfig{};  // the fixture file's own options (the shipped env's are Go1's)
   RobotConfig& robot = config.robot;
   robot.mjcf = FixturePath();
   robot.base_body = "base";
