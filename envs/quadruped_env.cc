@@ -283,7 +283,7 @@ void QuadrupedEnv::ReadBase() {
   const mjData* data = data_.get();
   base_height_ =
       data->qpos[quadruped_.base_qpos + 2] - data->geom_xpos[3 * quadruped_.floor_geom + 2];
-  double rot[9];  // body -> world, row-major
+  double* rot = base_rot_;
   mju_quat2Mat(rot, data->qpos + quadruped_.base_qpos + 3);
   // free joint: linear velocity in the world frame, angular velocity in the body frame
   mju_mulMatTVec(lin_vel_, rot, data->qvel + quadruped_.base_dof, 3, 3);
@@ -296,7 +296,8 @@ void QuadrupedEnv::ReadBase() {
 // an IMU's accelerometer at the base: what it senses is the specific force a - g (so +g up at
 // rest and nothing in free fall), here the mean over the last policy step (the base
 // velocity's change over it), in the base frame the step ended in. A push's velocity change
-// lands inside that step, so the reading carries it as a real IMU feels a shove.
+// lands inside that step, so the reading carries it as a real IMU feels a shove. Uses ReadBase's
+// rotation: call it after ReadBase on the same state.
 void QuadrupedEnv::ReadAccelerometer(double dt) {
   const double* v = data_->qvel + quadruped_.base_dof;  // world frame (free joint)
   double force[3];
@@ -305,9 +306,7 @@ void QuadrupedEnv::ReadAccelerometer(double dt) {
     force[k] = accel - model_->opt.gravity[k];
     world_vel_[k] = v[k];
   }
-  double rot[9];  // body -> world, row-major
-  mju_quat2Mat(rot, data_->qpos + quadruped_.base_qpos + 3);
-  mju_mulMatTVec(lin_acc_, rot, force, 3, 3);
+  mju_mulMatTVec(lin_acc_, base_rot_, force, 3, 3);  // ReadBase's rotation of this state
 }
 
 // ground contacts of the robot, with their forces: feet, fall parts, collision parts, the rest

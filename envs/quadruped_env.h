@@ -126,6 +126,7 @@ class QuadrupedEnv {
   std::vector<bool> last_contact_;
   double lin_vel_[3], ang_vel_[3], gravity_[3], up_z_ = 1;
   double world_vel_[3];  // world-frame base linear velocity at the last reading
+  double base_rot_[9];   // base -> world rotation (row-major), read by ReadBase
   double lin_acc_[3];    // accelerometer: body-frame specific force over the last step
   double base_height_ = 0;  // m above the floor geom
   bool fall_contact_ = false;

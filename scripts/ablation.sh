@@ -15,14 +15,15 @@
 #   no_gait_clock   no clock observation, no gait reward
 #   adaptive_lr     the KL-adaptive rate instead of the linear schedule
 #   envs_1024       1024 envs x 24 steps instead of 512 x 24 (half the updates per sample)
-#   dt_0.004        0.004 s physics (5 substeps) instead of 0.005 s (4)
+#   dt_0.005        0.005 s physics (4 substeps) instead of 0.004 s (5)
+#   dt_0.004        0.004 s physics: a no-op since it is the recipe's (the previous recipe's rows)
 #   push_5_10       pushes every 5-10 s instead of 2.5-5 s (its gait checks push as rarely)
 # Logs go to runs/time_to_gait/ablate_<lever>/ (TUTOR_TTG_DIR overrides the root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cap_steps=12000000
 cap_wall=960
-levers=recipe,no_mirror,no_gait_clock,dt_0.004,envs_1024,adaptive_lr,push_5_10
+levers=recipe,no_mirror,no_gait_clock,dt_0.005,envs_1024,adaptive_lr,push_5_10
 base_sets=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -53,6 +54,7 @@ for lever in "${names[@]}"; do
                          --set "env.observations.groups.teacher=$no_clock_teacher") ;;
     adaptive_lr) sets=(--set ppo.schedule=adaptive) ;;
     envs_1024) envs=1024; sets=(--set env.num_envs=1024) ;;
+    dt_0.005) sets=(--set env.physics.timestep=0.005) ;;
     dt_0.004) sets=(--set env.physics.timestep=0.004) ;;
     push_5_10) sets=(--set 'env.randomization.push_interval_s=[5.0,10.0]') ;;
     *) echo "ablation.sh: unknown lever '$lever'" >&2; exit 2 ;;
