@@ -1,0 +1,108 @@
+#ifndef TUTOR_ENVS_TERRAIN_H_
+#define TUTOR_ENVS_TERRAIN_H_
+
+#include <mujoco/mujoco.h>
+
+#include <string>
+#include <vector>
+
+#include "envs/rng.h"
+
+namespace tutor {
+
+// The ground of one env: a square patch centred on the origin made of one height field (smooth
+// features: slopes, rough ground) and axis-aligned boxes (sharp features: stair risers,
+// obstacles). A height step of a height field becomes a ramp one cell wide, so risers must be
+// boxes. Every patch has a flat start platform in its centre (top at z = 0) and a flat border.
+
+enum class TerrainType { kFlat, kSlopeUp, kSlopeDown, kRough, kStairsUp, kStairsDown, kObstacles };
+
+// "slope_up" -> kSlopeUp; false when unknown
+bool ParseTerrainType(const std::string& name, TerrainType* type);
+const char* TerrainTypeName(TerrainType type);
+std::string KnownTerrainTypeNames();
+
+// geometry of a patch and how a difficulty level maps to physical size: level l of `levels`
+// interpolates each [easiest, hardest] range at d = l / (levels - 1)
+struct TerrainGeometryConfig {
+  double patch_size = 8.0;  // m, side of the square patch
+  double border = 0.5;      // m, flat ring along the patch edge
+  double platform = 1.0;    // m, side of the flat start square in the centre
+  double cell = 0.1;        // m, height-field sample spacing
+  int levels = 10;
+  double slope_deg[2] = {0.0, 30.0};        // pyramid slope
+  double rough_height[2] = {0.02, 0.10};    // m, peak to peak of the random heights
+  double rough_scale = 0.2;                 // m, spacing of the random lattice
+  double stair_height[2] = {0.05, 0.20};    // m, riser
+  double stair_tread[2] = {0.31, 0.25};     // m, tread (narrower is harder)
+  double obstacle_height[2] = {0.05, 0.20}; // m
+  double obstacle_width[2] = {0.4, 1.0};    // m, side of a square obstacle, drawn per obstacle
+  int obstacle_count = 20;
+};
+
+// an axis-aligned box standing on the patch: centre (cx, cy), half extents (hx, hy), top (m)
+struct TerrainBox {
+  double cx = 0, cy = 0, hx = 0, hy = 0, top = 0;
+};
+
+struct TerrainPatch {
+  // n x n height-field samples, row r along y and column c along x, sample (r, c) at
+  // (-half + c * cell, -half + r * cell); absolute heights in m
+  int n = 0;
+  double half = 0;
+  double cell = 0;
+  std::vector<float> heights;
+  std::vector<TerrainBox> boxes;
+
+  double HeightFieldMin() const;
+  double HeightFieldMax() const;
+  // the height field's surface as MuJoCo triangulates it (each cell split along its
+  // (r, c)-(r+1, c+1) diagonal); clamped to the patch outside it
+  double HeightFieldHeight(double x, double y) const;
+  // the ground's top at (x, y): the height field or the highest box over it
+  double GroundHeight(double x, double y) const;
+};
+
+// difficulty in [0, 1] of a level
+double TerrainDifficulty(const TerrainGeometryConfig& config, int level);
+// the patch of a type and level; draws from `rng` only for random features (rough,
+// obstacles), so flat, slopes and stairs are fixed by their level
+TerrainPatch GenerateTerrain(const TerrainGeometryConfig& config, TerrainType type, int level,
+                             Rng* rng);
+// most boxes any type of this config needs (the size of a model's box pool)
+int MaxTerrainBoxes(const TerrainGeometryConfig& config);
+// number of risers of a stairs patch (each direction)
+int StairCount(const TerrainGeometryConfig& config, int level);
+
+// privileged perception: the ground around the robot on a grid in its yaw-aligned frame,
+// relative to the base, x-major (index i * ny + j at x = (i - (nx-1)/2) spacing ahead,
+// y = (j - (ny-1)/2) spacing to the left), clipped to [-clip, clip]
+struct HeightScanConfig {
+  int nx = 17;
+  int ny = 11;
+  double spacing = 0.1;  // m
+  double clip = 1.0;     // m
+};
+int HeightScanWidth(const HeightScanConfig& config);
+void HeightScan(const TerrainPatch& patch, const HeightScanConfig& config, const double base[3],
+                double yaw, double* out);
+// the scan of the left-right mirrored state: column j becomes ny - 1 - j
+void MirrorHeightScan(const HeightScanConfig& config, const double* scan, double* out);
+
+// Writes a patch into a model built with one height field of n x n samples and a pool of box
+// geoms, all in the world body: the height field's data and elevation range, its geom's
+// position, and for each pool box its position and size (unused boxes are parked below the
+// ground with collisions off). The height field's geom must be centred on the origin with
+// half size patch.half; `box_contype`/`box_conaffinity` are what active boxes collide with.
+struct TerrainGeoms {
+  int hfield = -1;               // hfield id
+  int hfield_geom = -1;          // the geom that uses it
+  std::vector<int> box_geoms;    // the pool
+  int box_contype = 1;
+  int box_conaffinity = 1;
+};
+void WriteTerrain(const TerrainPatch& patch, const TerrainGeoms& geoms, mjModel* model);
+
+}  // namespace tutor
+
+#endif  // TUTOR_ENVS_TERRAIN_H_
