@@ -53,7 +53,7 @@ void FillRough(const TerrainGeometryConfig& config, double amplitude, Rng* rng,
   const double platform = 0.5 * config.platform;
   FillHeights(patch, [&](double x, double y) {
     const double d = Ring(x, y);
-    if (d <= platform || d >= inner) return 0.0;
+    if (d <= platform + 1e-9 || d >= inner - 1e-9) return 0.0;  // sample spacing rounding
     const double u = (x + patch->half) / config.rough_scale;
     const double v = (y + patch->half) / config.rough_scale;
     const int i = std::min(static_cast<int>(u), m - 2);
