@@ -9,17 +9,6 @@
 namespace tutor {
 namespace {
 
-struct TypeName {
-  TerrainType type;
-  const char* name;
-};
-constexpr TypeName kTypeNames[] = {
-    {TerrainType::kFlat, "flat"},           {TerrainType::kSlopeUp, "slope_up"},
-    {TerrainType::kSlopeDown, "slope_down"}, {TerrainType::kRough, "rough"},
-    {TerrainType::kStairsUp, "stairs_up"},   {TerrainType::kStairsDown, "stairs_down"},
-    {TerrainType::kObstacles, "obstacles"},
-};
-
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kBoxDepth = 0.05;       // m, boxes reach this far below the lowest ground
 constexpr double kParkedZ = -50.0;       // m, where unused pool boxes wait
@@ -67,27 +56,17 @@ void FillRough(const TerrainGeometryConfig& config, double amplitude, Rng* rng,
 
 }  // namespace
 
-bool ParseTerrainType(const std::string& name, TerrainType* type) {
-  for (const TypeName& t : kTypeNames) {
-    if (name == t.name) {
-      *type = t.type;
-      return true;
-    }
-  }
-  return false;
+const ChoiceTable<TerrainType>& TerrainTypes() {
+  static const ChoiceTable<TerrainType> table = {
+      {"flat", TerrainType::kFlat},           {"slope_up", TerrainType::kSlopeUp},
+      {"slope_down", TerrainType::kSlopeDown}, {"rough", TerrainType::kRough},
+      {"stairs_up", TerrainType::kStairsUp},   {"stairs_down", TerrainType::kStairsDown},
+      {"obstacles", TerrainType::kObstacles}};
+  return table;
 }
 
-const char* TerrainTypeName(TerrainType type) {
-  for (const TypeName& t : kTypeNames) {
-    if (t.type == type) return t.name;
-  }
-  return "?";
-}
-
-std::string KnownTerrainTypeNames() {
-  std::string names;
-  for (const TypeName& t : kTypeNames) names += (names.empty() ? "" : ", ") + std::string(t.name);
-  return names;
+int TerrainSamplesPerSide(const TerrainGeometryConfig& config) {
+  return static_cast<int>(std::lround(config.patch_size / config.cell)) + 1;
 }
 
 double TerrainPatch::HeightFieldMin() const {
@@ -142,7 +121,7 @@ int MaxTerrainBoxes(const TerrainGeometryConfig& config) {
 TerrainPatch GenerateTerrain(const TerrainGeometryConfig& config, TerrainType type, int level,
                              Rng* rng) {
   TerrainPatch patch;
-  patch.n = static_cast<int>(std::lround(config.patch_size / config.cell)) + 1;
+  patch.n = TerrainSamplesPerSide(config);
   patch.half = 0.5 * config.patch_size;
   patch.cell = config.patch_size / (patch.n - 1);
   patch.heights.assign(static_cast<size_t>(patch.n) * patch.n, 0.0f);

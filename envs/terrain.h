@@ -3,9 +3,9 @@
 
 #include <mujoco/mujoco.h>
 
-#include <string>
 #include <vector>
 
+#include "core/choice.h"
 #include "envs/rng.h"
 
 namespace tutor {
@@ -17,10 +17,8 @@ namespace tutor {
 
 enum class TerrainType { kFlat, kSlopeUp, kSlopeDown, kRough, kStairsUp, kStairsDown, kObstacles };
 
-// "slope_up" -> kSlopeUp; false when unknown
-bool ParseTerrainType(const std::string& name, TerrainType* type);
-const char* TerrainTypeName(TerrainType type);
-std::string KnownTerrainTypeNames();
+// the YAML spelling of each type ("flat", "slope_up", ...)
+const ChoiceTable<TerrainType>& TerrainTypes();
 
 // geometry of a patch and how a difficulty level maps to physical size: level l of `levels`
 // interpolates each [easiest, hardest] range at d = l / (levels - 1)
@@ -63,6 +61,8 @@ struct TerrainPatch {
   double GroundHeight(double x, double y) const;
 };
 
+// height-field samples per side of a patch: patch_size / cell + 1
+int TerrainSamplesPerSide(const TerrainGeometryConfig& config);
 // difficulty in [0, 1] of a level
 double TerrainDifficulty(const TerrainGeometryConfig& config, int level);
 // the patch of a type and level; draws from `rng` only for random features (rough,

@@ -32,7 +32,7 @@ struct TerrainModel {
 };
 
 TerrainModel MakeTerrainModel(const TerrainGeometryConfig& config) {
-  const int n = static_cast<int>(std::lround(config.patch_size / config.cell)) + 1;
+  const int n = TerrainSamplesPerSide(config);
   const double half = 0.5 * config.patch_size;
   const int pool = MaxTerrainBoxes(config);
   std::string xml = "<mujoco model=\"terrain_test\">\n  <asset><hfield name=\"terrain\" nrow=\"" +
@@ -139,7 +139,7 @@ TEST(TerrainTest, GroundHeightEqualsMujocosRayWithinAMillimetre) {
         const double x = points.Uniform(-3.95, 3.95), y = points.Uniform(-3.95, 3.95);
         worst = std::max(worst, std::fabs(RayHeight(terrain, x, y) - patch.GroundHeight(x, y)));
       }
-      EXPECT_LT(worst, 1e-3) << TerrainTypeName(type) << " level " << level;
+      EXPECT_LT(worst, 1e-3) << ChoiceName(TerrainTypes(), type) << " level " << level;
     }
   }
 }
@@ -151,7 +151,7 @@ TEST(TerrainTest, EveryTypeStartsOnAFlatPlatformAtZero) {
     const TerrainPatch patch = GenerateTerrain(config, type, 9, &rng);
     for (double x : {-0.45, 0.0, 0.45}) {
       for (double y : {-0.45, 0.0, 0.45}) {
-        EXPECT_NEAR(patch.GroundHeight(x, y), 0.0, 1e-6) << TerrainTypeName(type);
+        EXPECT_NEAR(patch.GroundHeight(x, y), 0.0, 1e-6) << ChoiceName(TerrainTypes(), type);
       }
     }
   }
@@ -169,7 +169,7 @@ TEST(TerrainTest, RandomTypesRepeatForTheSameStreamAndDifferForAnother) {
     for (size_t i = 0; i < pa.boxes.size(); ++i) EXPECT_EQ(pa.boxes[i].cx, pb.boxes[i].cx);
     const bool same = pa.heights == pc.heights && pa.boxes.size() == pc.boxes.size() &&
                       (pa.boxes.empty() || pa.boxes[0].cx == pc.boxes[0].cx);
-    EXPECT_FALSE(same) << TerrainTypeName(type);
+    EXPECT_FALSE(same) << ChoiceName(TerrainTypes(), type);
   }
 }
 
@@ -216,7 +216,7 @@ TEST(TerrainTest, HeightScanEqualsMujocosRayAtTheRotatedGridPoints) {
         const double x = 0.9 + std::cos(yaw) * px - std::sin(yaw) * py;
         const double y = -0.4 + std::sin(yaw) * px + std::cos(yaw) * py;
         const double expected = std::clamp(RayHeight(terrain, x, y) - 0.3, -1.0, 1.0);
-        EXPECT_NEAR(scan[i * 11 + j], expected, 1e-3) << TerrainTypeName(type) << " " << i << "," << j;
+        EXPECT_NEAR(scan[i * 11 + j], expected, 1e-3) << ChoiceName(TerrainTypes(), type) << " " << i << "," << j;
       }
     }
   }
