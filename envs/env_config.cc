@@ -175,6 +175,69 @@ void ReadTermination(const ConfigReader& r, TerminationConfig* c) {
   r.Read("randomize_start", &c->randomize_start);
 }
 
+void ReadTerrain(const ConfigReader& r, TerrainConfig* c) {
+  r.ExpectKeys({"types", "patch_size", "border", "platform", "cell", "levels", "slope_deg",
+                "rough_height", "rough_scale", "stair_height", "stair_tread", "obstacle_height",
+                "obstacle_width", "obstacle_count", "curriculum", "max_init_level",
+                "height_scan", "nconmax", "njmax"});
+  if (r.Has("types")) {
+    const ConfigReader types = r.Child("types");
+    std::vector<std::pair<TerrainType, double>> shares;
+    for (const std::string& name : types.Keys()) {
+      TerrainType type;
+      if (!ParseChoice(TerrainTypes(), name, &type))
+        types.Fail(name, "a terrain type (" + ChoiceList(TerrainTypes()) + ") with its share");
+      double share = 0;
+      types.Read(name, &share, 0.0, 1e6);
+      if (share > 0) shares.emplace_back(type, share);
+    }
+    if (!types.Keys().empty() && shares.empty())
+      r.Fail("types", "at least one type with a positive share");
+    c->types.clear();
+    for (const auto& [name, type] : TerrainTypes())  // table order, whatever the file's
+      for (const auto& share : shares)
+        if (share.first == type) c->types.push_back(share);
+  }
+  TerrainGeometryConfig& g = c->geometry;
+  r.Read("patch_size", &g.patch_size, 1.0, 1000.0);
+  r.Read("border", &g.border, 0.0, 100.0);
+  r.Read("platform", &g.platform, 0.0, 100.0);
+  r.Read("cell", &g.cell, 0.005, 10.0);
+  r.Read("levels", &g.levels, 1, 1000);
+  r.ReadRange("slope_deg", &g.slope_deg[0], &g.slope_deg[1]);
+  if (g.slope_deg[0] < 0 || g.slope_deg[1] >= 80) r.Fail("slope_deg", "a range within [0, 80) degrees");
+  r.ReadRange("rough_height", &g.rough_height[0], &g.rough_height[1]);
+  if (g.rough_height[0] < 0) r.Fail("rough_height", "non-negative heights (m)");
+  r.Read("rough_scale", &g.rough_scale, 0.01, 100.0);
+  r.ReadRange("stair_height", &g.stair_height[0], &g.stair_height[1]);
+  if (g.stair_height[0] < 0) r.Fail("stair_height", "non-negative riser heights (m)");
+  // a tread range may run downwards (narrower is harder): read it as written
+  if (r.Has("stair_tread")) {
+    std::vector<double> tread;
+    r.Read("stair_tread", &tread);
+    if (tread.size() != 2 || tread[0] <= 0 || tread[1] <= 0)
+      r.Fail("stair_tread", "[easiest, hardest] positive tread depths (m)");
+    g.stair_tread[0] = tread[0], g.stair_tread[1] = tread[1];
+  }
+  r.ReadRange("obstacle_height", &g.obstacle_height[0], &g.obstacle_height[1]);
+  if (g.obstacle_height[0] < 0) r.Fail("obstacle_height", "non-negative heights (m)");
+  r.ReadRange("obstacle_width", &g.obstacle_width[0], &g.obstacle_width[1]);
+  if (g.obstacle_width[0] <= 0) r.Fail("obstacle_width", "positive sides (m)");
+  r.Read("obstacle_count", &g.obstacle_count, 0, 1000);
+  if (2 * g.border + g.platform >= g.patch_size)
+    r.Fail("patch_size", "a patch larger than its platform plus twice its border");
+  r.Read("curriculum", &c->curriculum);
+  r.Read("max_init_level", &c->max_init_level, 0, 1000);
+  const ConfigReader scan = r.Child("height_scan");
+  scan.ExpectKeys({"nx", "ny", "spacing", "clip"});
+  scan.Read("nx", &c->height_scan.nx, 1, 1000);
+  scan.Read("ny", &c->height_scan.ny, 1, 1000);
+  scan.Read("spacing", &c->height_scan.spacing, 1e-3, 10.0);
+  scan.Read("clip", &c->height_scan.clip, 1e-3, 100.0);
+  r.Read("nconmax", &c->nconmax, 0, 1 << 20);
+  r.Read("njmax", &c->njmax, 0, 1 << 22);
+}
+
 }  // namespace
 
 const ChoiceTable<ControlMode>& ControlModes() {
@@ -200,9 +263,21 @@ const ChoiceTable<PhysicsConfig::Solver>& Solvers() {
   return table;
 }
 
+int TerrainOfEnv(const TerrainConfig& terrain, int env, int num_envs) {
+  double total = 0;
+  for (const auto& type : terrain.types) total += type.second;
+  const double at = (env + 0.5) / num_envs * total;
+  double sum = 0;
+  for (size_t i = 0; i < terrain.types.size(); ++i) {
+    sum += terrain.types[i].second;
+    if (at < sum) return static_cast<int>(i);
+  }
+  return static_cast<int>(terrain.types.size()) - 1;
+}
+
 void ReadEnvConfig(const ConfigReader& r, EnvConfig* config) {
   r.ExpectKeys({"num_envs", "seed", "robot", "physics", "commands", "randomization", "gait",
-                "observations", "rewards", "termination"});
+                "observations", "rewards", "termination", "terrain"});
   r.Read("num_envs", &config->num_envs, 1, 1 << 20);
   r.Read("seed", &config->seed, 0, std::numeric_limits<int>::max());
   ReadRobot(r.Child("robot"), &config->robot);
@@ -213,6 +288,7 @@ void ReadEnvConfig(const ConfigReader& r, EnvConfig* config) {
   ReadObservations(r.Child("observations"), &config->observations);
   ReadRewards(r.Child("rewards"), &config->rewards);
   ReadTermination(r.Child("termination"), &config->termination);
+  ReadTerrain(r.Child("terrain"), &config->terrain);
 }
 
 void ValidateEnvConfig(const EnvConfig& config, const std::string& source) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/choice.h"
+#include "envs/terrain.h"
 
 namespace tutor {
 
@@ -133,6 +134,31 @@ struct TerminationConfig {
   bool randomize_start = true;    // first episode of each env starts at a random step
 };
 
+// Terrain (envs/terrain.h): each env owns a patch of one type, fixed per env by the shares
+// (env i takes the type whose cumulative share covers (i + 0.5) / num_envs), at a level the
+// curriculum moves; regenerated at every reset. No types: the file's floor, as before.
+struct TerrainConfig {
+  std::vector<std::pair<TerrainType, double>> types;  // type -> share, in TerrainTypes() order
+  TerrainGeometryConfig geometry;
+  // legged_gym's curriculum, at every reset: up a level when the episode covered the way from
+  // the centre to the border (patch_size / 2 - border), down when it covered less than half
+  // its commanded distance (the sum of |command xy| dt over its steps); past the top: a random
+  // level
+  // (with the random start of the first episodes, "commanded" is what the episode lived).
+  // false: every episode at a uniformly random level
+  bool curriculum = true;
+  int max_init_level = 5;  // the first level is uniform in [0, max_init_level]
+  HeightScanConfig height_scan;
+  // contact and constraint buffers with terrain (0: the file's x 4; feet on a height field
+  // and box edges make more contacts than on a plane)
+  int nconmax = 0, njmax = 0;
+  bool enabled() const { return !types.empty(); }
+};
+
+// the index into `terrain.types` of env `env` of `num_envs`: the type whose cumulative share
+// covers (env + 0.5) / num_envs
+int TerrainOfEnv(const TerrainConfig& terrain, int env, int num_envs);
+
 struct EnvConfig {
   int num_envs = 256;
   int seed = 1;
@@ -144,6 +170,7 @@ struct EnvConfig {
   ObservationConfig observations;
   RewardConfig rewards;
   TerminationConfig termination;
+  TerrainConfig terrain;
 };
 
 const ChoiceTable<ControlMode>& ControlModes();

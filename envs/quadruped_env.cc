@@ -5,6 +5,14 @@
 #include <limits>
 
 namespace tutor {
+namespace {
+
+// random streams of the terrain, apart from the env's own (stream = env id): the first level
+// and levels past the top per env, and each episode's patch per (env, episode)
+constexpr uint64_t kTerrainLevelStream = 1ull << 63;
+constexpr uint64_t kTerrainPatchStream = 1ull << 62;
+
+}  // namespace
 
 // tau = clip(strength * (kp * (target - q) - kd * qd), -strength * limit, strength * limit)
 double PdTorque(double kp, double kd, double target, double q, double qd, double limit,
@@ -81,9 +89,11 @@ double GeomBottom(const mjModel* model, const mjData* data, int geom) {
 QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t seed)
     : quadruped_(quadruped),
       env_id_(env_id),
+      seed_(seed),
       model_(CopyModel(quadruped.mj_model.get())),
       data_(MakeData(model_.get())),
-      rng_(seed, static_cast<uint64_t>(env_id)) {
+      rng_(seed, static_cast<uint64_t>(env_id)),
+      terrain_rng_(seed, kTerrainLevelStream | static_cast<uint64_t>(env_id)) {
   // every per-joint and per-foot buffer is sized here, once, from the model's counts
   const int nj = quadruped.num_joints, nf = quadruped.num_feet;
   gains_ = NominalGains(quadruped);
@@ -99,7 +109,15 @@ QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t
   step_one_state_.assign(model_->nq + model_->nv, 0.0);
   last_contact_.assign(nf, false);
   term_sums_.assign(quadruped.rewards.size(), 0.0);
-  scratch_.assign(std::max({3, nj, nf}), 0.0);
+  scratch_.assign(std::max({3, nj, nf, HeightScanWidth(quadruped.config.terrain.height_scan)}),
+                  0.0);
+  if (quadruped.has_terrain) {
+    const TerrainConfig& terrain = quadruped.config.terrain;
+    const int levels = terrain.geometry.levels;
+    terrain_level_ = terrain.curriculum
+                         ? std::min(terrain_rng_.Below(terrain.max_init_level + 1), levels - 1)
+                         : 0;
+  }
 
   // reward inputs: fixed per-joint facts now, the rest at every step
   RewardInputs& in = reward_inputs_;
@@ -160,11 +178,60 @@ bool QuadrupedEnv::FootInStance(int foot, int step) const {
   return phase < quadruped_.layout.gait_stance;
 }
 
+double QuadrupedEnv::GroundHeight(double x, double y) const {
+  if (quadruped_.has_terrain) return patch_.GroundHeight(x, y);
+  return data_->geom_xpos[3 * quadruped_.floor_geom + 2];
+}
+
 double QuadrupedEnv::FootHeight(int foot) const {
-  double bottom = std::numeric_limits<double>::infinity();
-  for (int g : quadruped_.foot_geoms[foot])
-    bottom = std::min(bottom, GeomBottom(model_.get(), data_.get(), g));
-  return bottom - data_->geom_xpos[3 * quadruped_.floor_geom + 2];
+  double height = std::numeric_limits<double>::infinity();
+  for (int g : quadruped_.foot_geoms[foot]) {
+    const double* at = data_->geom_xpos + 3 * g;
+    height = std::min(height, GeomBottom(model_.get(), data_.get(), g) - GroundHeight(at[0], at[1]));
+  }
+  return height;
+}
+
+TerrainType QuadrupedEnv::terrain_type() const {
+  if (!quadruped_.has_terrain) return TerrainType::kFlat;
+  return quadruped_.config.terrain.types[quadruped_.env_terrain[env_id_]].first;
+}
+
+void QuadrupedEnv::SetTerrainLevel(int level) {
+  const int levels = quadruped_.config.terrain.geometry.levels;
+  fixed_level_ = level < 0 ? -1 : std::min(level, levels - 1);
+  if (fixed_level_ >= 0) terrain_level_ = fixed_level_;
+}
+
+void QuadrupedEnv::NewTerrain() {
+  const TerrainConfig& terrain = quadruped_.config.terrain;
+  if (!terrain.curriculum && fixed_level_ < 0)
+    terrain_level_ = terrain_rng_.Below(terrain.geometry.levels);
+  Rng rng(seed_, kTerrainPatchStream | (static_cast<uint64_t>(env_id_) << 32) |
+                     (episodes_ & 0xffffffffull));
+  ++episodes_;
+  patch_ = GenerateTerrain(terrain.geometry, terrain_type(), terrain_level_, &rng);
+  WriteTerrain(patch_, quadruped_.terrain_geoms, model_.get());
+}
+
+// legged_gym's rule (TerrainConfig): up after reaching the border, down after covering less
+// than half the commanded distance
+void QuadrupedEnv::UpdateTerrainLevel(double distance) {
+  const TerrainConfig& terrain = quadruped_.config.terrain;
+  if (!terrain.curriculum || fixed_level_ >= 0) return;
+  const int levels = terrain.geometry.levels;
+  if (distance > 0.5 * terrain.geometry.patch_size - terrain.geometry.border) {
+    if (++terrain_level_ >= levels) terrain_level_ = terrain_rng_.Below(levels);
+  } else if (distance < 0.5 * command_distance_) {
+    terrain_level_ = std::max(terrain_level_ - 1, 0);
+  }
+}
+
+bool QuadrupedEnv::LeftTerrain() const {
+  if (!quadruped_.has_terrain) return false;
+  const double* base = data_->qpos + quadruped_.base_qpos;
+  const TerrainGeometryConfig& g = quadruped_.config.terrain.geometry;
+  return std::max(std::fabs(base[0]), std::fabs(base[1])) > 0.5 * g.patch_size - g.border;
 }
 
 void QuadrupedEnv::RememberStepOne() {
@@ -226,6 +293,7 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
   mjModel* model = model_.get();
   mjData* data = data_.get();
   Randomize();
+  if (quadruped_.has_terrain) NewTerrain();
 
   // initial state: standing pose (keyframe or default pose), jittered joints, random yaw
   // and a random base twist
@@ -235,6 +303,8 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
     mj_resetData(model, data);
     data->qpos[quadruped_.base_qpos + 2] = robot.base_height;
   }
+  if (quadruped_.has_terrain)  // the centre of the start platform
+    data->qpos[quadruped_.base_qpos] = data->qpos[quadruped_.base_qpos + 1] = 0;
   for (int j = 0; j < quadruped_.num_joints; ++j)
     data->qpos[quadruped_.joint_qpos[j]] =
         layout.default_pose[j] + rng_.Uniform(-r.init_joint_pos, r.init_joint_pos);
@@ -245,7 +315,9 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
   }
   for (int k = 0; k < 6; ++k)
     data->qvel[quadruped_.base_dof + k] = rng_.Uniform(-r.init_base_velocity, r.init_base_velocity);
-  PlaceOnGround();  // after the jitter: the lowest foot on the floor, none inside it
+  PlaceOnGround();  // after the jitter: the lowest foot on the ground, none inside it
+  start_xy_[0] = data->qpos[quadruped_.base_qpos];
+  start_xy_[1] = data->qpos[quadruped_.base_qpos + 1];
   mj_forward(model, data);
   RememberStepOne();
 
@@ -265,6 +337,7 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
   power_sum_ = 0;
   nonfoot_steps_ = touchdowns_ = 0;
   air_time_sum_ = 0;
+  command_distance_ = 0;
   ResampleCommand();
   push_timer_ = static_cast<int>(
       std::lround(rng_.Uniform(r.push_interval_s[0], r.push_interval_s[1]) / layout.control_dt));
@@ -281,8 +354,8 @@ void QuadrupedEnv::ReadState() {
 // body-frame velocities, gravity and base height from qpos/qvel
 void QuadrupedEnv::ReadBase() {
   const mjData* data = data_.get();
-  base_height_ =
-      data->qpos[quadruped_.base_qpos + 2] - data->geom_xpos[3 * quadruped_.floor_geom + 2];
+  const double* base = data->qpos + quadruped_.base_qpos;
+  base_height_ = base[2] - GroundHeight(base[0], base[1]);
   double* rot = base_rot_;
   mju_quat2Mat(rot, data->qpos + quadruped_.base_qpos + 3);
   // free joint: linear velocity in the world frame, angular velocity in the body frame
@@ -392,6 +465,11 @@ void QuadrupedEnv::WriteObservations(float* const* rows) {
         case ObsTerm::kBaseHeight:
           v[0] = base_height_;
           break;
+        case ObsTerm::kHeightScan:
+          // R's first column is the heading: yaw = atan2(R10, R00)
+          HeightScan(patch_, quadruped_.config.terrain.height_scan,
+                     data->qpos + quadruped_.base_qpos, std::atan2(base_rot_[3], base_rot_[0]), v);
+          break;
         case ObsTerm::kGaitPhase: {
           const double angle = 2.0 * M_PI * GaitPhase(length_);
           v[0] = std::sin(angle), v[1] = std::cos(angle);
@@ -467,7 +545,8 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
 
   const bool fell = unstable || fall_contact_ || up_z_ < std::cos(term.max_tilt) ||
                     base_height_ < term.min_base_height;
-  const bool timed_out = !fell && progress_ >= quadruped_.episode_steps;
+  // leaving the patch ends the episode as a time-out: the robot did nothing wrong
+  const bool timed_out = !fell && (progress_ >= quadruped_.episode_steps || LeftTerrain());
   const double reward = unstable ? UnstableReward() : ComputeReward(fell);
   if (nonfoot_contact_) ++nonfoot_steps_;
   *rows.reward = static_cast<float>(reward);
@@ -483,6 +562,7 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
   for (int j = 0; j < quadruped_.num_joints; ++j)
     power += std::abs(torques_[j] * data->qvel[quadruped_.joint_dof[j]]);
   power_sum_ += power;
+  command_distance_ += std::hypot(command_[0], command_[1]) * layout.control_dt;
 
   if (fell || timed_out) {
     episode->env_id = env_id_;
@@ -498,6 +578,11 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
     episode->nonfoot_contact_steps = nonfoot_steps_;
     episode->touchdowns = touchdowns_;
     episode->air_time_sum = air_time_sum_;
+    episode->distance = std::hypot(data->qpos[quadruped_.base_qpos] - start_xy_[0],
+                                   data->qpos[quadruped_.base_qpos + 1] - start_xy_[1]);
+    episode->terrain_type = quadruped_.has_terrain ? static_cast<int>(terrain_type()) : -1;
+    episode->terrain_level = quadruped_.has_terrain ? terrain_level_ : -1;
+    if (quadruped_.has_terrain) UpdateTerrainLevel(episode->distance);
     if (unstable) {
       for (size_t g = 0; g < quadruped_.groups.size(); ++g)
         std::fill(rows.final_obs[g], rows.final_obs[g] + quadruped_.groups[g].width, 0.0f);

@@ -83,6 +83,16 @@ class QuadrupedEnv {
   double GaitPhase(int step) const;  // in [0, 1)
   const std::vector<double>& torques() const { return torques_; }
 
+  // terrain (QuadrupedModel::has_terrain): the patch under the robot, its type and level
+  const TerrainPatch& terrain() const { return patch_; }
+  TerrainType terrain_type() const;
+  int terrain_level() const { return terrain_level_; }
+  // pins the level from the next reset on (a benchmark's fixed patches), or hands it back to
+  // the curriculum (level < 0)
+  void SetTerrainLevel(int level);
+  // the ground's top under (x, y): the terrain's, or the floor geom's height without terrain
+  double GroundHeight(double x, double y) const;
+
  private:
   void Randomize();
   void ResampleCommand();
@@ -101,10 +111,15 @@ class QuadrupedEnv {
   // a fall's reward when the state cannot be read: the termination term alone
   double UnstableReward();
   bool Unstable() const;
-  double FootHeight(int foot) const;  // lowest point of the foot above the floor (m)
+  double FootHeight(int foot) const;  // lowest point of the foot above the ground under it (m)
+  void NewTerrain();                  // this episode's patch into the model copy
+  // the curriculum at the end of an episode whose base got `distance` m from its start
+  void UpdateTerrainLevel(double distance);
+  bool LeftTerrain() const;           // the base is over the patch's border
 
   const QuadrupedModel& quadruped_;
   int env_id_;
+  uint64_t seed_;
   ModelPtr model_;  // this env's copy of quadruped_.mj_model
   DataPtr data_;
   Rng rng_;
@@ -143,6 +158,14 @@ class QuadrupedEnv {
   double error_sums_[3] = {0, 0, 0}, power_sum_ = 0;
   int nonfoot_steps_ = 0, touchdowns_ = 0;
   double air_time_sum_ = 0;
+  // terrain
+  TerrainPatch patch_;
+  int terrain_level_ = 0;
+  int fixed_level_ = -1;     // >= 0: SetTerrainLevel's
+  uint64_t episodes_ = 0;    // episodes begun: each one's patch has its own random stream
+  Rng terrain_rng_;          // levels: the first one and those past the top
+  double command_distance_ = 0;  // m, sum of |command xy| dt over the episode
+  double start_xy_[2] = {0, 0};  // m, where the base began the episode
 };
 
 }  // namespace tutor

@@ -12,7 +12,8 @@ namespace {
 
 // the group's terms with offsets, scales and noise; noise only in noisy groups
 GroupLayout CompileGroup(const std::string& name, const std::vector<std::string>& terms,
-                         const ObservationConfig& obs, int num_joints, int num_feet) {
+                         const ObservationConfig& obs, int num_joints, int num_feet,
+                         int scan_width) {
   GroupLayout group;
   group.name = name;
   bool noisy = false;
@@ -25,7 +26,7 @@ GroupLayout CompileGroup(const std::string& name, const std::vector<std::string>
     TermLayout term;
     term.name = term_name;
     term.offset = group.width;
-    term.width = ObservationTermWidth(info->id, num_joints, num_feet);
+    term.width = ObservationTermWidth(info->id, num_joints, num_feet, scan_width);
     for (const auto& t : obs.terms)
       if (t.name == term_name) term.scale = t.scale, term.noise = noisy ? t.noise : 0.0;
     group.width += term.width;
@@ -95,6 +96,13 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
   ValidateEnvConfig(config, source);
   const RobotConfig& robot = config.robot;
   mj_model = LoadModel(robot.mjcf);
+  const TerrainConfig& terrain = config.terrain;
+  has_terrain = terrain.enabled();
+  if (has_terrain) {  // the scene again, with the terrain's geoms and larger contact buffers
+    const int nconmax = terrain.nconmax > 0 ? terrain.nconmax : 4 * mj_model->nconmax;
+    const int njmax = terrain.njmax > 0 ? terrain.njmax : 4 * mj_model->njmax;
+    mj_model = LoadTerrainScene(robot.mjcf, terrain.geometry, nconmax, njmax, &terrain_geoms);
+  }
   mjModel* model = mj_model.get();
   ApplyPhysics(config.physics, model);
   if (model->opt.integrator == mjINT_RK4)
@@ -158,6 +166,21 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
   if (!robot.keyframe.empty()) {
     keyframe = ObjectId(model, mjOBJ_KEY, robot.keyframe);
     if (keyframe < 0) missing.push_back("keyframe '" + robot.keyframe + "'");
+  }
+  if (has_terrain && floor_geom >= 0) {
+    // the terrain is the ground now: it touches as the floor did, the floor touches nothing
+    // and is not drawn; the height field looks like the floor
+    terrain_geoms.box_contype = model->geom_contype[floor_geom];
+    terrain_geoms.box_conaffinity = model->geom_conaffinity[floor_geom];
+    CopyContactProperties(model, floor_geom, terrain_geoms.hfield_geom);
+    for (int b : terrain_geoms.box_geoms) CopyContactProperties(model, floor_geom, b);
+    model->geom_matid[terrain_geoms.hfield_geom] = model->geom_matid[floor_geom];
+    model->geom_contype[floor_geom] = model->geom_conaffinity[floor_geom] = 0;
+    model->geom_rgba[4 * floor_geom + 3] = 0;
+    model->geom_matid[floor_geom] = -1;
+    if (terrain_geoms.box_contype == 0 && terrain_geoms.box_conaffinity == 0)
+      throw ModelError(robot.mjcf + ": floor geom '" + robot.floor_geom +
+                       "' collides with nothing, so the terrain would not either");
   }
   if (!missing.empty()) {
     std::string list;
@@ -309,8 +332,8 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
     if (fallback) groups_cfg.emplace_back("critic", *fallback);
   }
   for (const auto& g : groups_cfg) {
-    layout.groups.push_back(
-        CompileGroup(g.first, g.second, config.observations, num_joints, num_feet));
+    layout.groups.push_back(CompileGroup(g.first, g.second, config.observations, num_joints,
+                                         num_feet, HeightScanWidth(terrain.height_scan)));
     CompiledGroup compiled;
     compiled.width = layout.groups.back().width;
     for (const auto& t : layout.groups.back().terms)
@@ -341,6 +364,25 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
       if (t.name == "gait_phase" && config.gait.period_s <= 0)
         throw ConfigError(source + ": env.observations.groups." + group.name +
                           ": gait_phase needs a clock (env.gait.period_s > 0)");
+  for (const auto& group : layout.groups)
+    for (const auto& t : group.terms)
+      if (t.name == "height_scan" && !has_terrain)
+        throw ConfigError(source + ": env.observations.groups." + group.name +
+                          ": height_scan needs terrain (env.terrain.types)");
+  for (int i = 0; i < config.num_envs && has_terrain; ++i)
+    env_terrain.push_back(TerrainOfEnv(terrain, i, config.num_envs));
+  if (has_terrain) {
+    std::string types;
+    for (const auto& [type, share] : terrain.types)
+      types += (types.empty() ? "" : ", ") + std::string(ChoiceName(TerrainTypes(), type)) +
+               Format(" %.2g", share);
+    summary.push_back("terrain: " + types + Format(" of %g m patches, %g levels", 
+                      terrain.geometry.patch_size, terrain.geometry.levels) +
+                      (terrain.curriculum ? ", curriculum" : ", fixed levels") +
+                      Format(", %g boxes per env, nconmax %g njmax %g",
+                             static_cast<double>(terrain_geoms.box_geoms.size()), model->nconmax,
+                             model->njmax));
+  }
   layout.gait_period = config.gait.period_s;
   layout.gait_offsets = config.gait.offsets;
   layout.gait_stance = config.gait.stance;
@@ -424,6 +466,13 @@ void QuadrupedModel::CompileMirror(const std::string& source) {
         case ObsTerm::kFootHeights:
           for (int k = 0; k < num_feet; ++k) index[k] = t.offset + mirror_foot[k];
           break;
+        case ObsTerm::kHeightScan: {  // left and right swap: column j <-> ny - 1 - j
+          const HeightScanConfig& scan = config.terrain.height_scan;
+          for (int i = 0; i < scan.nx; ++i)
+            for (int j = 0; j < scan.ny; ++j)
+              index[i * scan.ny + j] = t.offset + i * scan.ny + (scan.ny - 1 - j);
+          break;
+        }
         case ObsTerm::kGaitPhase:  // half a cycle on: (sin, cos) -> (-sin, -cos)
           if (gait_mirror_shift > 0) sign[0] = sign[1] = -1;
           break;

@@ -9,6 +9,7 @@
 #include "envs/env_layout.h"
 #include "envs/mujoco_util.h"
 #include "envs/terms.h"
+#include "envs/terrain.h"
 
 namespace tutor {
 
@@ -62,6 +63,11 @@ struct QuadrupedModel {
   double base_mass = 0;             // kg, before randomization
   double base_inertia[3] = {0, 0, 0};
   int episode_steps = 1000;  // policy steps per episode
+  // terrain (config.terrain.enabled()): its geoms in mj_model (the floor geom is switched off,
+  // its contact properties copied onto them), and the terrain type of each env
+  bool has_terrain = false;
+  TerrainGeoms terrain_geoms;
+  std::vector<int> env_terrain;  // per env: index into config.terrain.types
   // what the env does with the file, for the log: control, timing, physics options
   std::vector<std::string> summary;
 

@@ -42,6 +42,27 @@ const float* QuadrupedVecEnv::FinalObservations(const std::string& group) const 
   return final_obs_[GroupIndex(group)].data();
 }
 
+std::vector<std::string> QuadrupedVecEnv::MetricNames() const {
+  std::vector<std::string> names;
+  if (!quadruped_.has_terrain) return names;
+  for (const auto& type : quadruped_.config.terrain.types)
+    names.push_back(std::string("terrain_level/") + ChoiceName(TerrainTypes(), type.first));
+  return names;
+}
+
+std::vector<double> QuadrupedVecEnv::MetricValues() const {
+  if (!quadruped_.has_terrain) return {};
+  const size_t types = quadruped_.config.terrain.types.size();
+  std::vector<double> sum(types, 0.0), count(types, 0.0);
+  for (int i = 0; i < NumEnvs(); ++i) {
+    const int type = quadruped_.env_terrain[i];
+    sum[type] += envs_[i]->terrain_level();
+    count[type] += 1;
+  }
+  for (size_t t = 0; t < types; ++t) sum[t] = count[t] > 0 ? sum[t] / count[t] : 0.0;
+  return sum;
+}
+
 QuadrupedEnv::Rows QuadrupedVecEnv::RowsOf(int i, std::vector<float*>* obs,
                                            std::vector<float*>* final_obs) {
   for (size_t g = 0; g < obs_.size(); ++g) {

@@ -31,6 +31,9 @@ class QuadrupedVecEnv : public VecEnv {
   const float* Terminated() const override { return terminated_.data(); }
   const float* Truncated() const override { return truncated_.data(); }
   const std::vector<EpisodeInfo>& FinishedEpisodes() const override { return finished_; }
+  // with terrain: "terrain_level/<type>", the mean level of the envs of each type
+  std::vector<std::string> MetricNames() const override;
+  std::vector<double> MetricValues() const override;
 
   // 0 = OpenMP's default
   void SetNumThreads(int threads) { threads_ = threads; }

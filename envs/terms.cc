@@ -19,6 +19,7 @@ const std::vector<ObsTermInfo>& ObservationTerms() {
       {ObsTerm::kBaseHeight, "base_height", true},
       {ObsTerm::kGaitPhase, "gait_phase", false},
       {ObsTerm::kBaseLinAcc, "base_lin_acc", false},
+      {ObsTerm::kHeightScan, "height_scan", true},
   };
   return terms;
 }
@@ -29,7 +30,7 @@ const ObsTermInfo* FindObservationTerm(const std::string& name) {
   return nullptr;
 }
 
-int ObservationTermWidth(ObsTerm term, int num_joints, int num_feet) {
+int ObservationTermWidth(ObsTerm term, int num_joints, int num_feet, int scan_width) {
   switch (term) {
     case ObsTerm::kBaseLinVel:
     case ObsTerm::kBaseLinAcc:
@@ -51,6 +52,8 @@ int ObservationTermWidth(ObsTerm term, int num_joints, int num_feet) {
       return 1;
     case ObsTerm::kGaitPhase:
       return 2;
+    case ObsTerm::kHeightScan:
+      return scan_width;
   }
   return 0;
 }

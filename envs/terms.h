@@ -24,6 +24,8 @@ enum class ObsTerm {
   kGaitPhase,          // 2, (sin, cos) of the gait clock's phase (env.gait)
   kBaseLinAcc,         // 3, body-frame accelerometer: specific force (m/s^2) averaged over
                        // the policy step, (0, 0, +g) at rest, 0 in free fall
+  kHeightScan,         // nx x ny, ground height minus base height on env.terrain.height_scan's
+                       // grid in the yaw-aligned base frame (m, privileged; needs env.terrain)
 };
 
 struct ObsTermInfo {
@@ -35,7 +37,8 @@ struct ObsTermInfo {
 const std::vector<ObsTermInfo>& ObservationTerms();
 // the term of that name, or nullptr
 const ObsTermInfo* FindObservationTerm(const std::string& name);
-int ObservationTermWidth(ObsTerm term, int num_joints, int num_feet);
+// scan_width: the height scan's samples (env.terrain.height_scan nx x ny)
+int ObservationTermWidth(ObsTerm term, int num_joints, int num_feet, int scan_width);
 
 // reward terms, each weighted by a YAML scale (per second of simulated time)
 enum class RewardTerm {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <string>
 
 #include "core/error.h"
@@ -278,6 +279,70 @@ void WriteTerrain(const TerrainPatch& patch, const TerrainGeoms& geoms, mjModel*
     }
     model->geom_rbound[b] = std::sqrt(size[0] * size[0] + size[1] * size[1] + size[2] * size[2]);
   }
+  // the height field's bounding sphere (about its geom's origin) for the new elevation range
+  const double depth = std::max(range, model->hfield_size[4 * h + 3]);
+  model->geom_rbound[g] = std::sqrt(2 * patch.half * patch.half + depth * depth);
+}
+
+ModelPtr LoadTerrainScene(const std::string& scene, const TerrainGeometryConfig& config,
+                          int nconmax, int njmax, TerrainGeoms* geoms) {
+  if (!std::ifstream(scene).good()) throw ModelError(scene + ": MJCF file not found");
+  const size_t slash = scene.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "" : scene.substr(0, slash + 1);
+  const std::string file = slash == std::string::npos ? scene : scene.substr(slash + 1);
+  const int n = TerrainSamplesPerSide(config);
+  const int pool = MaxTerrainBoxes(config);
+  const std::string half = std::to_string(0.5 * config.patch_size);
+  // the wrapper lives beside the scene, so the scene's relative includes and assets resolve
+  std::string xml = "<mujoco model=\"terrain\">\n  <include file=\"" + file + "\"/>\n";
+  if (nconmax > 0 || njmax > 0) {
+    xml += "  <size";
+    if (nconmax > 0) xml += " nconmax=\"" + std::to_string(nconmax) + "\"";
+    if (njmax > 0) xml += " njmax=\"" + std::to_string(njmax) + "\"";
+    xml += "/>\n";
+  }
+  xml += "  <asset><hfield name=\"tutor_terrain\" nrow=\"" + std::to_string(n) + "\" ncol=\"" +
+         std::to_string(n) + "\" size=\"" + half + " " + half + " 1 " +
+         std::to_string(kBoxDepth) + "\"/></asset>\n  <worldbody>\n" +
+         "    <geom name=\"tutor_terrain\" type=\"hfield\" hfield=\"tutor_terrain\"/>\n";
+  for (int i = 0; i < pool; ++i)
+    xml += "    <geom name=\"tutor_terrain_box" + std::to_string(i) +
+           "\" type=\"box\" size=\"0.01 0.01 0.01\" pos=\"0 0 " + std::to_string(kParkedZ) +
+           "\" rgba=\"0.55 0.5 0.45 1\"/>\n";
+  xml += "  </worldbody>\n</mujoco>\n";
+
+  const std::string wrapper = dir + "tutor_terrain_scene.xml";
+  mjVFS vfs;
+  mj_defaultVFS(&vfs);
+  if (mj_makeEmptyFileVFS(&vfs, wrapper.c_str(), static_cast<int>(xml.size())) != 0)
+    throw ModelError(scene + ": could not build the terrain scene in MuJoCo's VFS");
+  std::copy(xml.begin(), xml.end(),
+            static_cast<char*>(vfs.filedata[mj_findFileVFS(&vfs, wrapper.c_str())]));
+  char error[1024] = "";
+  ModelPtr model(mj_loadXML(wrapper.c_str(), &vfs, error, sizeof(error)));
+  mj_deleteVFS(&vfs);
+  if (!model) throw ModelError(scene + ": MuJoCo could not load it with terrain: " + error);
+  if (error[0] != '\0') throw ModelError(scene + ": MuJoCo warned while compiling it with terrain: " + error);
+  geoms->hfield = ObjectId(model.get(), mjOBJ_HFIELD, "tutor_terrain");
+  geoms->hfield_geom = ObjectId(model.get(), mjOBJ_GEOM, "tutor_terrain");
+  geoms->box_geoms.clear();
+  for (int i = 0; i < pool; ++i)
+    geoms->box_geoms.push_back(
+        ObjectId(model.get(), mjOBJ_GEOM, "tutor_terrain_box" + std::to_string(i)));
+  return model;
+}
+
+void CopyContactProperties(mjModel* model, int from, int to) {
+  model->geom_contype[to] = model->geom_contype[from];
+  model->geom_conaffinity[to] = model->geom_conaffinity[from];
+  model->geom_condim[to] = model->geom_condim[from];
+  model->geom_priority[to] = model->geom_priority[from];
+  model->geom_solmix[to] = model->geom_solmix[from];
+  model->geom_margin[to] = model->geom_margin[from];
+  model->geom_gap[to] = model->geom_gap[from];
+  std::copy_n(model->geom_friction + 3 * from, 3, model->geom_friction + 3 * to);
+  std::copy_n(model->geom_solref + mjNREF * from, mjNREF, model->geom_solref + mjNREF * to);
+  std::copy_n(model->geom_solimp + mjNIMP * from, mjNIMP, model->geom_solimp + mjNIMP * to);
 }
 
 }  // namespace tutor

@@ -3,9 +3,11 @@
 
 #include <mujoco/mujoco.h>
 
+#include <string>
 #include <vector>
 
 #include "core/choice.h"
+#include "envs/mujoco_util.h"
 #include "envs/rng.h"
 
 namespace tutor {
@@ -102,6 +104,18 @@ struct TerrainGeoms {
   int box_conaffinity = 1;
 };
 void WriteTerrain(const TerrainPatch& patch, const TerrainGeoms& geoms, mjModel* model);
+
+// Loads the MJCF scene `scene` with the terrain's geoms added to its world body: a height field
+// "tutor_terrain" of this config's size and a pool "tutor_terrain_box<i>" of MaxTerrainBoxes
+// boxes, through a wrapper file in MuJoCo's virtual file system (the scene's includes and
+// assets resolve as usual). nconmax / njmax > 0 replace the scene's buffer sizes. The new geoms
+// collide as `contype` / `conaffinity` say; their other contact properties are the scene's
+// defaults (copy the floor's with CopyContactProperties).
+ModelPtr LoadTerrainScene(const std::string& scene, const TerrainGeometryConfig& config,
+                          int nconmax, int njmax, TerrainGeoms* geoms);
+// geom `to` collides and rubs as geom `from` (contype/conaffinity, condim, priority, friction,
+// solver mixing and parameters, margin, gap)
+void CopyContactProperties(mjModel* model, int from, int to);
 
 }  // namespace tutor
 

@@ -25,6 +25,11 @@ struct EpisodeInfo {
   int nonfoot_contact_steps = 0;  // steps with a non-foot ground contact
   int touchdowns = 0;             // feet landing after a swing
   double air_time_sum = 0;        // s, summed over those swings
+  // terrain: the patch's type (a TerrainType, -1 without terrain) and level, and how far the
+  // base got from where it started (m, horizontal)
+  int terrain_type = -1;
+  int terrain_level = -1;
+  double distance = 0;
 };
 
 // A batch of N environments stepped together; what learning/ knows of an environment.
@@ -51,6 +56,10 @@ class VecEnv {
   virtual const float* Terminated() const = 0;  // [N], 1 on a fall
   virtual const float* Truncated() const = 0;   // [N], 1 on a time-out
   virtual const std::vector<EpisodeInfo>& FinishedEpisodes() const = 0;  // this step's
+  // scalars the env reports once per iteration beside the episodes' (e.g. mean terrain level
+  // per type), by name; the names are fixed for the env's life
+  virtual std::vector<std::string> MetricNames() const { return {}; }
+  virtual std::vector<double> MetricValues() const { return {}; }
 
   int GroupWidth(const std::string& group) const { return Layout().Group(group).width; }
 };

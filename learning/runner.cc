@@ -152,6 +152,7 @@ std::vector<std::string> Runner::MetricColumns() const {
       "vy_error",    "yaw_rate_error", "learning_rate", "action_std"};
   for (const auto& term : env_->RewardTermNames()) columns.push_back("reward/" + term);
   for (const auto& stat : algorithm_->StatNames()) columns.push_back(stat);
+  for (const auto& name : env_->MetricNames()) columns.push_back(name);
   return columns;
 }
 
@@ -183,6 +184,10 @@ void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
       row["reward/" + term_names[i]] = terms[i];
   }
   for (const auto& [key, value] : stats) row[key] = value;
+  const auto env_names = env_->MetricNames();
+  const auto env_values = env_->MetricValues();
+  for (size_t i = 0; i < env_names.size() && i < env_values.size(); ++i)
+    row[env_names[i]] = env_values[i];
   metrics_->Write(iteration_, row);
 
   if (quiet) return;
@@ -204,6 +209,11 @@ void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
   line += " |";
   for (const auto& [key, value] : stats) {
     std::snprintf(buf, sizeof(buf), " %s %.4g", key.c_str(), value);
+    line += buf;
+  }
+  if (!env_names.empty()) line += " |";
+  for (size_t i = 0; i < env_names.size() && i < env_values.size(); ++i) {
+    std::snprintf(buf, sizeof(buf), " %s %.2f", env_names[i].c_str(), env_values[i]);
     line += buf;
   }
   std::snprintf(buf, sizeof(buf), " | lr %.2e std %.3f | ETA %s", algorithm_->LearningRate(),
