@@ -149,8 +149,8 @@ struct TerrainConfig {
   bool curriculum = true;
   int max_init_level = 5;  // the first level is uniform in [0, max_init_level]
   HeightScanConfig height_scan;
-  // contact and constraint buffers with terrain (0: the file's x 4; feet on a height field
-  // and box edges make more contacts than on a plane)
+  // contact and constraint buffers with terrain (0: the file's x 2; feet on a height field
+  // and box edges make more contacts than on a plane; mjData grows with njmax squared)
   int nconmax = 0, njmax = 0;
   bool enabled() const { return !types.empty(); }
 };

@@ -211,7 +211,28 @@ void QuadrupedEnv::NewTerrain() {
                      (episodes_ & 0xffffffffull));
   ++episodes_;
   patch_ = GenerateTerrain(terrain.geometry, terrain_type(), terrain_level_, &rng);
-  WriteTerrain(patch_, quadruped_.terrain_geoms, model_.get());
+  mjModel* model = model_.get();
+  const TerrainGeoms& geoms = quadruped_.terrain_geoms;
+  WriteTerrainHeightField(patch_, geoms, model);
+  // no height: the floor plane instead of the height field (same contact properties)
+  const bool plane = quadruped_.floor_plane && patch_.HeightFieldMin() == 0 &&
+                     patch_.HeightFieldMax() == 0;
+  const int on = plane ? quadruped_.floor_geom : geoms.hfield_geom;
+  const int off = plane ? geoms.hfield_geom : quadruped_.floor_geom;
+  model->geom_contype[on] = geoms.box_contype;
+  model->geom_conaffinity[on] = geoms.box_conaffinity;
+  model->geom_matid[on] = quadruped_.floor_matid;
+  std::copy_n(quadruped_.floor_rgba, 4, model->geom_rgba + 4 * on);
+  model->geom_contype[off] = model->geom_conaffinity[off] = 0;
+  model->geom_matid[off] = -1;
+  model->geom_rgba[4 * off + 3] = 0;
+}
+
+void QuadrupedEnv::WriteNearbyBoxes() {
+  if (!quadruped_.has_terrain || patch_.boxes.empty()) return;
+  const double* base = data_->qpos + quadruped_.base_qpos;
+  WriteTerrainBoxesNear(patch_, quadruped_.terrain_geoms, base[0], base[1],
+                        quadruped_.config.terrain.geometry.box_radius, model_.get(), &near_boxes_);
 }
 
 // legged_gym's rule (TerrainConfig): up after reaching the border, down after covering less
@@ -225,6 +246,17 @@ void QuadrupedEnv::UpdateTerrainLevel(double distance) {
   } else if (distance < 0.5 * command_distance_) {
     terrain_level_ = std::max(terrain_level_ - 1, 0);
   }
+}
+
+void QuadrupedEnv::PlaceAt(double x, double y) {
+  data_->qpos[quadruped_.base_qpos] = x;
+  data_->qpos[quadruped_.base_qpos + 1] = y;
+  PlaceOnGround();
+  start_xy_[0] = x, start_xy_[1] = y;
+  WriteNearbyBoxes();
+  mj_forward(model_.get(), data_.get());
+  RememberStepOne();
+  ReadState();
 }
 
 bool QuadrupedEnv::LeftTerrain() const {
@@ -318,6 +350,7 @@ void QuadrupedEnv::Reset(const Rows& rows, bool randomize_progress) {
   PlaceOnGround();  // after the jitter: the lowest foot on the ground, none inside it
   start_xy_[0] = data->qpos[quadruped_.base_qpos];
   start_xy_[1] = data->qpos[quadruped_.base_qpos + 1];
+  WriteNearbyBoxes();
   mj_forward(model, data);
   RememberStepOne();
 
@@ -537,6 +570,7 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
   last_targets_ = targets_;
   ++progress_, ++length_;
   ReadContacts();         // the last substep's contacts, with the forces it solved
+  WriteNearbyBoxes();     // the terrain's boxes around where the robot is now
   mj_step1(model, data);  // the final state's positions: feet, heights; the next step's start
   RememberStepOne();
   const bool unstable = Unstable();

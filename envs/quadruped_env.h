@@ -92,6 +92,9 @@ class QuadrupedEnv {
   void SetTerrainLevel(int level);
   // the ground's top under (x, y): the terrain's, or the floor geom's height without terrain
   double GroundHeight(double x, double y) const;
+  // moves the robot, as it stands, to (x, y) with its lowest foot on the ground there (a
+  // benchmark's spread of robots over a patch); the episode goes on from there
+  void PlaceAt(double x, double y);
 
  private:
   void Randomize();
@@ -112,7 +115,8 @@ class QuadrupedEnv {
   double UnstableReward();
   bool Unstable() const;
   double FootHeight(int foot) const;  // lowest point of the foot above the ground under it (m)
-  void NewTerrain();                  // this episode's patch into the model copy
+  void NewTerrain();                  // this episode's patch: its height field into the model
+  void WriteNearbyBoxes();            // the patch's boxes near the base into the model's pool
   // the curriculum at the end of an episode whose base got `distance` m from its start
   void UpdateTerrainLevel(double distance);
   bool LeftTerrain() const;           // the base is over the patch's border
@@ -166,6 +170,7 @@ class QuadrupedEnv {
   Rng terrain_rng_;          // levels: the first one and those past the top
   double command_distance_ = 0;  // m, sum of |command xy| dt over the episode
   double start_xy_[2] = {0, 0};  // m, where the base began the episode
+  std::vector<int> near_boxes_;  // scratch of WriteNearbyBoxes
 };
 
 }  // namespace tutor

@@ -99,9 +99,10 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
   const TerrainConfig& terrain = config.terrain;
   has_terrain = terrain.enabled();
   if (has_terrain) {  // the scene again, with the terrain's geoms and larger contact buffers
-    const int nconmax = terrain.nconmax > 0 ? terrain.nconmax : 4 * mj_model->nconmax;
-    const int njmax = terrain.njmax > 0 ? terrain.njmax : 4 * mj_model->njmax;
-    mj_model = LoadTerrainScene(robot.mjcf, terrain.geometry, nconmax, njmax, &terrain_geoms);
+    const int nconmax = terrain.nconmax > 0 ? terrain.nconmax : 2 * mj_model->nconmax;
+    const int njmax = terrain.njmax > 0 ? terrain.njmax : 2 * mj_model->njmax;
+    mj_model = LoadTerrainScene(robot.mjcf, terrain.geometry, terrain.geometry.box_pool, nconmax,
+                                njmax, &terrain_geoms);
   }
   mjModel* model = mj_model.get();
   ApplyPhysics(config.physics, model);
@@ -175,6 +176,10 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
     CopyContactProperties(model, floor_geom, terrain_geoms.hfield_geom);
     for (int b : terrain_geoms.box_geoms) CopyContactProperties(model, floor_geom, b);
     model->geom_matid[terrain_geoms.hfield_geom] = model->geom_matid[floor_geom];
+    floor_plane = model->geom_type[floor_geom] == mjGEOM_PLANE && model->geom_pos[3 * floor_geom + 2] == 0 &&
+                  model->geom_bodyid[floor_geom] == 0;
+    floor_matid = model->geom_matid[floor_geom];
+    std::copy_n(model->geom_rgba + 4 * floor_geom, 4, floor_rgba);
     model->geom_contype[floor_geom] = model->geom_conaffinity[floor_geom] = 0;
     model->geom_rgba[4 * floor_geom + 3] = 0;
     model->geom_matid[floor_geom] = -1;
@@ -379,9 +384,10 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
     summary.push_back("terrain: " + types + Format(" of %g m patches, %g levels", 
                       terrain.geometry.patch_size, terrain.geometry.levels) +
                       (terrain.curriculum ? ", curriculum" : ", fixed levels") +
-                      Format(", %g boxes per env, nconmax %g njmax %g",
-                             static_cast<double>(terrain_geoms.box_geoms.size()), model->nconmax,
-                             model->njmax));
+                      Format(", %g pool boxes per env within %g m, nconmax %g",
+                             static_cast<double>(terrain_geoms.box_geoms.size()),
+                             terrain.geometry.box_radius, model->nconmax) +
+                      " njmax " + std::to_string(model->njmax));
   }
   layout.gait_period = config.gait.period_s;
   layout.gait_offsets = config.gait.offsets;

@@ -67,6 +67,12 @@ struct QuadrupedModel {
   // its contact properties copied onto them), and the terrain type of each env
   bool has_terrain = false;
   TerrainGeoms terrain_geoms;
+  // a patch without height (flat, obstacles) is the floor plane (about 2.5x cheaper than a
+  // height field) when the floor is a plane at z = 0: the env switches the floor or the height
+  // field on; these are what the floor collides and looks like
+  bool floor_plane = false;
+  int floor_matid = -1;
+  float floor_rgba[4] = {0, 0, 0, 0};
   std::vector<int> env_terrain;  // per env: index into config.terrain.types
   // what the env does with the file, for the log: control, timing, physics options
   std::vector<std::string> summary;

@@ -14,6 +14,7 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kBoxDepth = 0.05;       // m, boxes reach this far below the lowest ground
 constexpr double kParkedZ = -50.0;       // m, where unused pool boxes wait
 constexpr double kMinElevation = 1e-3;   // m, elevation range of a flat height field
+constexpr double kGridCell = 0.5;        // m, side of the squares that index the boxes
 
 double Lerp(const double range[2], double d) { return range[0] + (range[1] - range[0]) * d; }
 
@@ -55,6 +56,58 @@ void FillRough(const TerrainGeometryConfig& config, double amplitude, Rng* rng,
   });
 }
 
+// the boxes of the square frame between Chebyshev distances a and b from the centre (two
+// strips along x that hold the corners, two along y between them), each cut into pieces no
+// longer than `segment`
+void AddFrame(double a, double b, double top, double bottom, double segment,
+              std::vector<TerrainBox>* boxes) {
+  const double w = 0.5 * (b - a), mid = 0.5 * (a + b);
+  auto strip = [&](bool along_x, double offset, double half_length) {
+    const int pieces = std::max(1, static_cast<int>(std::ceil(2 * half_length / segment - 1e-9)));
+    const double piece = half_length / pieces;  // half length of a piece
+    for (int p = 0; p < pieces; ++p) {
+      const double centre = -half_length + (2 * p + 1) * piece;
+      if (along_x) boxes->push_back({centre, offset, piece, w, top, bottom});
+      else boxes->push_back({offset, centre, w, piece, top, bottom});
+    }
+  };
+  strip(true, mid, b);
+  strip(true, -mid, b);
+  strip(false, mid, a);
+  strip(false, -mid, a);
+}
+
+// Stairs: ring k = 1..N (Chebyshev distance from R_k = platform + (k-1) tread to R_k + tread,
+// the last to the patch edge) stands k risers above (up) or below (down) the platform. The
+// height field holds every tread with each step moved one cell onto its upper side, so its
+// one-cell ramp lies inside a strip two cells deep on the upper side of the riser, whose boxes
+// carry the upper tread's height: the riser is vertical at R_k.
+void AddStairs(const TerrainGeometryConfig& config, bool up, int level, TerrainPatch* patch) {
+  const double d = TerrainDifficulty(config, level);
+  const double riser = Lerp(config.stair_height, d);
+  const double tread = Lerp(config.stair_tread, d);
+  const int steps = StairCount(config, level);
+  const double platform = 0.5 * config.platform;
+  const double cell = patch->cell;
+  const double sign = up ? 1.0 : -1.0;
+  FillHeights(patch, [&](double x, double y) {
+    const double ring = Ring(x, y);
+    int k = 0;  // risers passed, counting a riser only one cell past it on its upper side
+    for (int s = 1; s <= steps; ++s) {
+      const double at = platform + (s - 1) * tread;
+      if (up ? ring >= at + cell - 1e-9 : ring > at - cell + 1e-9) k = s;
+    }
+    return sign * k * riser;
+  });
+  for (int s = 1; s <= steps; ++s) {
+    const double at = platform + (s - 1) * tread;
+    const double high = up ? s * riser : -(s - 1) * riser;  // the upper tread
+    const double bottom = high - riser - kBoxDepth;
+    if (up) AddFrame(at, at + 2 * cell, high, bottom, config.box_segment, &patch->boxes);
+    else AddFrame(at - 2 * cell, at, high, bottom, config.box_segment, &patch->boxes);
+  }
+}
+
 }  // namespace
 
 const ChoiceTable<TerrainType>& TerrainTypes() {
@@ -94,10 +147,74 @@ double TerrainPatch::HeightFieldHeight(double x, double y) const {
 
 double TerrainPatch::GroundHeight(double x, double y) const {
   double z = HeightFieldHeight(x, y);
-  for (const TerrainBox& box : boxes) {
+  if (grid_n == 0) return z;
+  const int i = std::clamp(static_cast<int>((x + half) / grid_cell), 0, grid_n - 1);
+  const int j = std::clamp(static_cast<int>((y + half) / grid_cell), 0, grid_n - 1);
+  const int k = j * grid_n + i;
+  for (int b = grid_start[k]; b < grid_start[k + 1]; ++b) {
+    const TerrainBox& box = boxes[grid_boxes[b]];
     if (std::fabs(x - box.cx) <= box.hx && std::fabs(y - box.cy) <= box.hy) z = std::max(z, box.top);
   }
   return z;
+}
+
+void TerrainPatch::IndexBoxes(double cell_side) {
+  grid_cell = cell_side;
+  grid_n = std::max(1, static_cast<int>(std::ceil(2 * half / cell_side)));
+  // the squares a box overlaps (its footprint grown by a hair, for points on its edge)
+  auto span = [&](double centre, double extent, int* lo, int* hi) {
+    *lo = std::clamp(static_cast<int>(std::floor((centre - extent - 1e-9 + half) / grid_cell)), 0, grid_n - 1);
+    *hi = std::clamp(static_cast<int>(std::floor((centre + extent + 1e-9 + half) / grid_cell)), 0, grid_n - 1);
+  };
+  std::vector<int> count(static_cast<size_t>(grid_n) * grid_n + 1, 0);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t b = 0; b < boxes.size(); ++b) {
+      int i0, i1, j0, j1;
+      span(boxes[b].cx, boxes[b].hx, &i0, &i1);
+      span(boxes[b].cy, boxes[b].hy, &j0, &j1);
+      for (int j = j0; j <= j1; ++j)
+        for (int i = i0; i <= i1; ++i) {
+          const int k = j * grid_n + i;
+          if (pass == 0) ++count[k + 1];
+          else grid_boxes[grid_start[k] + count[k]++] = static_cast<int>(b);
+        }
+    }
+    if (pass == 0) {
+      grid_start.assign(count.size(), 0);
+      for (size_t k = 1; k < count.size(); ++k) grid_start[k] = grid_start[k - 1] + count[k];
+      grid_boxes.assign(grid_start.back(), 0);
+      std::fill(count.begin(), count.end(), 0);
+    }
+  }
+}
+
+void TerrainPatch::BoxesNear(double x, double y, double radius, int limit,
+                             std::vector<int>* out) const {
+  out->clear();
+  if (grid_n == 0) return;
+  const int i0 = std::clamp(static_cast<int>(std::floor((x - radius + half) / grid_cell)), 0, grid_n - 1);
+  const int i1 = std::clamp(static_cast<int>(std::floor((x + radius + half) / grid_cell)), 0, grid_n - 1);
+  const int j0 = std::clamp(static_cast<int>(std::floor((y - radius + half) / grid_cell)), 0, grid_n - 1);
+  const int j1 = std::clamp(static_cast<int>(std::floor((y + radius + half) / grid_cell)), 0, grid_n - 1);
+  for (int j = j0; j <= j1; ++j)
+    for (int i = i0; i <= i1; ++i) {
+      const int k = j * grid_n + i;
+      out->insert(out->end(), grid_boxes.begin() + grid_start[k], grid_boxes.begin() + grid_start[k + 1]);
+    }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+  // distance from (x, y) to each footprint; keep the close ones, nearest first
+  auto distance = [&](int b) {
+    const TerrainBox& box = boxes[b];
+    const double dx = std::max(std::fabs(x - box.cx) - box.hx, 0.0);
+    const double dy = std::max(std::fabs(y - box.cy) - box.hy, 0.0);
+    return std::hypot(dx, dy);
+  };
+  out->erase(std::remove_if(out->begin(), out->end(), [&](int b) { return distance(b) > radius; }),
+             out->end());
+  std::stable_sort(out->begin(), out->end(),
+                   [&](int a, int b) { return distance(a) < distance(b); });
+  if (static_cast<int>(out->size()) > limit) out->resize(limit);
 }
 
 double TerrainDifficulty(const TerrainGeometryConfig& config, int level) {
@@ -112,11 +229,12 @@ int StairCount(const TerrainGeometryConfig& config, int level) {
 }
 
 int MaxTerrainBoxes(const TerrainGeometryConfig& config) {
-  int stairs = 0;
-  for (int level = 0; level < std::max(config.levels, 1); ++level) {
-    stairs = std::max(stairs, StairCount(config, level));
-  }
-  return std::max(4 * stairs, config.obstacle_count);
+  size_t most = static_cast<size_t>(config.obstacle_count);
+  Rng unused;  // stairs draw nothing
+  for (int level = 0; level < std::max(config.levels, 1); ++level)
+    for (TerrainType type : {TerrainType::kStairsUp, TerrainType::kStairsDown})
+      most = std::max(most, GenerateTerrain(config, type, level, &unused).boxes.size());
+  return static_cast<int>(most);
 }
 
 TerrainPatch GenerateTerrain(const TerrainGeometryConfig& config, TerrainType type, int level,
@@ -147,34 +265,7 @@ TerrainPatch GenerateTerrain(const TerrainGeometryConfig& config, TerrainType ty
       break;
     case TerrainType::kStairsDown:
     case TerrainType::kStairsUp: {
-      // ring k = 1..N (Chebyshev distance from platform + (k-1) tread to platform + k tread)
-      // stands at -k riser (down) or +k riser (up); the last ring reaches the patch edge
-      const double riser = Lerp(config.stair_height, d);
-      const double tread = Lerp(config.stair_tread, d);
-      const int steps = StairCount(config, level);
-      if (type == TerrainType::kStairsDown) {
-        // the ground is the lowest step; nested squares j = 0..N-1 (half side platform +
-        // j tread, top -j riser) stack the higher ones on it
-        const float bottom = static_cast<float>(-steps * riser);
-        std::fill(patch.heights.begin(), patch.heights.end(), bottom);
-        for (int j = 0; j < steps; ++j) {
-          const double h = platform + j * tread;
-          patch.boxes.push_back({0.0, 0.0, h, h, -j * riser});
-        }
-      } else {
-        // the ground is the platform; ring k is a square frame from platform + (k-1) tread to
-        // the patch edge, four boxes, its top +k riser; inner frames lie on the outer ones
-        for (int k = 1; k <= steps; ++k) {
-          const double r0 = platform + (k - 1) * tread;
-          const double w = 0.5 * (patch.half - r0);  // half width of the frame's band
-          const double mid = 0.5 * (patch.half + r0);
-          const double top = k * riser;
-          patch.boxes.push_back({0.0, mid, patch.half, w, top});
-          patch.boxes.push_back({0.0, -mid, patch.half, w, top});
-          patch.boxes.push_back({mid, 0.0, w, r0, top});
-          patch.boxes.push_back({-mid, 0.0, w, r0, top});
-        }
-      }
+      AddStairs(config, type == TerrainType::kStairsUp, level, &patch);
       break;
     }
     case TerrainType::kObstacles: {
@@ -190,7 +281,7 @@ TerrainPatch GenerateTerrain(const TerrainGeometryConfig& config, TerrainType ty
           const double cx = rng->Uniform(-reach, reach);
           const double cy = rng->Uniform(-reach, reach);
           if (Ring(cx, cy) - h > platform) {
-            patch.boxes.push_back({cx, cy, h, h, top});
+            patch.boxes.push_back({cx, cy, h, h, top, -kBoxDepth});
             break;
           }
         }
@@ -198,6 +289,7 @@ TerrainPatch GenerateTerrain(const TerrainGeometryConfig& config, TerrainType ty
       break;
     }
   }
+  patch.IndexBoxes(kGridCell);
   return patch;
 }
 
@@ -226,7 +318,59 @@ void MirrorHeightScan(const HeightScanConfig& config, const double* scan, double
   }
 }
 
+namespace {
+
+// pool box i shows patch box ids[i]; the rest of the pool is parked, not colliding
+void WriteBoxes(const TerrainPatch& patch, const std::vector<int>& ids, const TerrainGeoms& geoms,
+                mjModel* model) {
+  for (size_t i = 0; i < geoms.box_geoms.size(); ++i) {
+    const int b = geoms.box_geoms[i];
+    mjtNum* pos = model->geom_pos + 3 * b;
+    mjtNum* size = model->geom_size + 3 * b;
+    model->geom_sameframe[b] = 0;  // world geoms in the body frame ignore geom_pos
+    if (i < ids.size()) {
+      const TerrainBox& box = patch.boxes[ids[i]];
+      pos[0] = box.cx;
+      pos[1] = box.cy;
+      pos[2] = 0.5 * (box.top + box.bottom);
+      size[0] = box.hx;
+      size[1] = box.hy;
+      size[2] = 0.5 * (box.top - box.bottom);
+      model->geom_contype[b] = geoms.box_contype;
+      model->geom_conaffinity[b] = geoms.box_conaffinity;
+    } else {
+      pos[0] = pos[1] = 0.0;
+      pos[2] = kParkedZ;
+      size[0] = size[1] = size[2] = 0.01;
+      model->geom_contype[b] = 0;
+      model->geom_conaffinity[b] = 0;
+    }
+    model->geom_rbound[b] = std::sqrt(size[0] * size[0] + size[1] * size[1] + size[2] * size[2]);
+  }
+}
+
+}  // namespace
+
+int WriteTerrainBoxesNear(const TerrainPatch& patch, const TerrainGeoms& geoms, double x,
+                          double y, double radius, mjModel* model, std::vector<int>* scratch) {
+  patch.BoxesNear(x, y, radius, static_cast<int>(geoms.box_geoms.size()), scratch);
+  WriteBoxes(patch, *scratch, geoms, model);
+  return static_cast<int>(scratch->size());
+}
+
 void WriteTerrain(const TerrainPatch& patch, const TerrainGeoms& geoms, mjModel* model) {
+  if (patch.boxes.size() > geoms.box_geoms.size()) {
+    throw ModelError("terrain: the patch needs " + std::to_string(patch.boxes.size()) +
+                     " boxes, the model's pool holds " + std::to_string(geoms.box_geoms.size()));
+  }
+  WriteTerrainHeightField(patch, geoms, model);
+  std::vector<int> all(patch.boxes.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  WriteBoxes(patch, all, geoms, model);
+}
+
+void WriteTerrainHeightField(const TerrainPatch& patch, const TerrainGeoms& geoms,
+                             mjModel* model) {
   // height field: data normalized to [0, 1] over [low, low + range]; the geom sits at z = low
   const int h = geoms.hfield;
   if (h < 0 || h >= model->nhfield || model->hfield_nrow[h] != patch.n ||
@@ -234,10 +378,6 @@ void WriteTerrain(const TerrainPatch& patch, const TerrainGeoms& geoms, mjModel*
     throw ModelError("terrain: the model's height field " + std::to_string(h) + " is not " +
                      std::to_string(patch.n) + " x " + std::to_string(patch.n) +
                      " samples (env.terrain's patch_size / cell + 1)");
-  }
-  if (patch.boxes.size() > geoms.box_geoms.size()) {
-    throw ModelError("terrain: the patch needs " + std::to_string(patch.boxes.size()) +
-                     " boxes, the model's pool holds " + std::to_string(geoms.box_geoms.size()));
   }
   const double low = patch.HeightFieldMin();
   const double range = std::max(patch.HeightFieldMax() - low, kMinElevation);
@@ -253,45 +393,18 @@ void WriteTerrain(const TerrainPatch& patch, const TerrainGeoms& geoms, mjModel*
   model->geom_pos[3 * g + 1] = 0.0;
   model->geom_pos[3 * g + 2] = low;
   model->geom_sameframe[g] = 0;  // world geoms in the body frame ignore geom_pos
-  // boxes from below the lowest ground to their top; the rest parked, not colliding
-  const double bottom = low - kBoxDepth;
-  for (size_t i = 0; i < geoms.box_geoms.size(); ++i) {
-    const int b = geoms.box_geoms[i];
-    mjtNum* pos = model->geom_pos + 3 * b;
-    mjtNum* size = model->geom_size + 3 * b;
-    model->geom_sameframe[b] = 0;
-    if (i < patch.boxes.size()) {
-      const TerrainBox& box = patch.boxes[i];
-      pos[0] = box.cx;
-      pos[1] = box.cy;
-      pos[2] = 0.5 * (box.top + bottom);
-      size[0] = box.hx;
-      size[1] = box.hy;
-      size[2] = 0.5 * (box.top - bottom);
-      model->geom_contype[b] = geoms.box_contype;
-      model->geom_conaffinity[b] = geoms.box_conaffinity;
-    } else {
-      pos[0] = pos[1] = 0.0;
-      pos[2] = kParkedZ;
-      size[0] = size[1] = size[2] = 0.01;
-      model->geom_contype[b] = 0;
-      model->geom_conaffinity[b] = 0;
-    }
-    model->geom_rbound[b] = std::sqrt(size[0] * size[0] + size[1] * size[1] + size[2] * size[2]);
-  }
   // the height field's bounding sphere (about its geom's origin) for the new elevation range
   const double depth = std::max(range, model->hfield_size[4 * h + 3]);
   model->geom_rbound[g] = std::sqrt(2 * patch.half * patch.half + depth * depth);
 }
 
 ModelPtr LoadTerrainScene(const std::string& scene, const TerrainGeometryConfig& config,
-                          int nconmax, int njmax, TerrainGeoms* geoms) {
+                          int pool, int nconmax, int njmax, TerrainGeoms* geoms) {
   if (!std::ifstream(scene).good()) throw ModelError(scene + ": MJCF file not found");
   const size_t slash = scene.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "" : scene.substr(0, slash + 1);
   const std::string file = slash == std::string::npos ? scene : scene.substr(slash + 1);
   const int n = TerrainSamplesPerSide(config);
-  const int pool = MaxTerrainBoxes(config);
   const std::string half = std::to_string(0.5 * config.patch_size);
   // the wrapper lives beside the scene, so the scene's relative includes and assets resolve
   std::string xml = "<mujoco model=\"terrain\">\n  <include file=\"" + file + "\"/>\n";

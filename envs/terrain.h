@@ -13,9 +13,13 @@
 namespace tutor {
 
 // The ground of one env: a square patch centred on the origin made of one height field (smooth
-// features: slopes, rough ground) and axis-aligned boxes (sharp features: stair risers,
-// obstacles). A height step of a height field becomes a ramp one cell wide, so risers must be
-// boxes. Every patch has a flat start platform in its centre (top at z = 0) and a flat border.
+// features: slopes, rough ground, the treads of stairs) and axis-aligned boxes (sharp features:
+// stair risers, obstacles). A height step of a height field becomes a ramp one cell wide, so
+// each riser is a strip of boxes two cells deep on its upper side that covers the ramp, cut
+// into pieces of at most `box_segment` m, so a robot's geoms are tested against the few boxes
+// near it. An env keeps only the boxes within `box_radius` of its robot in its model
+// (WriteTerrainBoxesNear, every step). Every patch has a flat start platform in its centre
+// (top at z = 0) and a flat border.
 
 enum class TerrainType { kFlat, kSlopeUp, kSlopeDown, kRough, kStairsUp, kStairsDown, kObstacles };
 
@@ -38,11 +42,15 @@ struct TerrainGeometryConfig {
   double obstacle_height[2] = {0.05, 0.20}; // m
   double obstacle_width[2] = {0.4, 1.0};    // m, side of a square obstacle, drawn per obstacle
   int obstacle_count = 20;
+  double box_segment = 1.0;  // m, longest side of a riser box
+  double box_radius = 1.0;   // m, boxes this close to the base are in the env's model
+  int box_pool = 64;         // box geoms per env model (the nearest when more are close)
 };
 
-// an axis-aligned box standing on the patch: centre (cx, cy), half extents (hx, hy), top (m)
+// an axis-aligned box standing on the patch: centre (cx, cy), half extents (hx, hy), top and
+// bottom (m)
 struct TerrainBox {
-  double cx = 0, cy = 0, hx = 0, hy = 0, top = 0;
+  double cx = 0, cy = 0, hx = 0, hy = 0, top = 0, bottom = 0;
 };
 
 struct TerrainPatch {
@@ -61,6 +69,17 @@ struct TerrainPatch {
   double HeightFieldHeight(double x, double y) const;
   // the ground's top at (x, y): the height field or the highest box over it
   double GroundHeight(double x, double y) const;
+  // the boxes whose footprint comes within `radius` of (x, y), nearest first (ties by index),
+  // at most `limit`
+  void BoxesNear(double x, double y, double radius, int limit, std::vector<int>* out) const;
+
+  // boxes by grid square (GenerateTerrain builds it): square (i, j) of `grid_n` x `grid_n`
+  // of side `grid_cell` lists the boxes overlapping it in grid_boxes[grid_start[k] ..
+  // grid_start[k + 1]), k = j * grid_n + i
+  void IndexBoxes(double grid_cell);
+  int grid_n = 0;
+  double grid_cell = 0;
+  std::vector<int> grid_start, grid_boxes;
 };
 
 // height-field samples per side of a patch: patch_size / cell + 1
@@ -71,7 +90,7 @@ double TerrainDifficulty(const TerrainGeometryConfig& config, int level);
 // obstacles), so flat, slopes and stairs are fixed by their level
 TerrainPatch GenerateTerrain(const TerrainGeometryConfig& config, TerrainType type, int level,
                              Rng* rng);
-// most boxes any type of this config needs (the size of a model's box pool)
+// most boxes a patch of this config holds (over every type and level)
 int MaxTerrainBoxes(const TerrainGeometryConfig& config);
 // number of risers of a stairs patch (each direction)
 int StairCount(const TerrainGeometryConfig& config, int level);
@@ -94,8 +113,10 @@ void MirrorHeightScan(const HeightScanConfig& config, const double* scan, double
 // Writes a patch into a model built with one height field of n x n samples and a pool of box
 // geoms, all in the world body: the height field's data and elevation range, its geom's
 // position, and for each pool box its position and size (unused boxes are parked below the
-// ground with collisions off). The height field's geom must be centred on the origin with
-// half size patch.half; `box_contype`/`box_conaffinity` are what active boxes collide with.
+// ground with collisions off). `box_contype`/`box_conaffinity` are what active boxes collide
+// with. WriteTerrain writes the whole patch (the pool must hold every box); an env writes the
+// height field once per patch and the pool at every step: the boxes near (x, y), nearest
+// first (WriteTerrainBoxesNear returns how many).
 struct TerrainGeoms {
   int hfield = -1;               // hfield id
   int hfield_geom = -1;          // the geom that uses it
@@ -104,15 +125,18 @@ struct TerrainGeoms {
   int box_conaffinity = 1;
 };
 void WriteTerrain(const TerrainPatch& patch, const TerrainGeoms& geoms, mjModel* model);
+void WriteTerrainHeightField(const TerrainPatch& patch, const TerrainGeoms& geoms,
+                             mjModel* model);
+int WriteTerrainBoxesNear(const TerrainPatch& patch, const TerrainGeoms& geoms, double x,
+                          double y, double radius, mjModel* model, std::vector<int>* scratch);
 
 // Loads the MJCF scene `scene` with the terrain's geoms added to its world body: a height field
-// "tutor_terrain" of this config's size and a pool "tutor_terrain_box<i>" of MaxTerrainBoxes
-// boxes, through a wrapper file in MuJoCo's virtual file system (the scene's includes and
-// assets resolve as usual). nconmax / njmax > 0 replace the scene's buffer sizes. The new geoms
-// collide as `contype` / `conaffinity` say; their other contact properties are the scene's
-// defaults (copy the floor's with CopyContactProperties).
+// "tutor_terrain" of this config's size and a pool of `pool` boxes "tutor_terrain_box<i>",
+// through a wrapper file in MuJoCo's virtual file system (the scene's includes and assets
+// resolve as usual). nconmax / njmax > 0 replace the scene's buffer sizes. The new geoms have
+// the scene's default contact properties (copy the floor's with CopyContactProperties).
 ModelPtr LoadTerrainScene(const std::string& scene, const TerrainGeometryConfig& config,
-                          int nconmax, int njmax, TerrainGeoms* geoms);
+                          int pool, int nconmax, int njmax, TerrainGeoms* geoms);
 // geom `to` collides and rubs as geom `from` (contype/conaffinity, condim, priority, friction,
 // solver mixing and parameters, margin, gap)
 void CopyContactProperties(mjModel* model, int from, int to);

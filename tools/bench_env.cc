@@ -17,10 +17,23 @@
 namespace tutor {
 namespace {
 
+// after a reset: nothing, or (terrain) robot i moved to a fixed random point of its patch
+void Place(QuadrupedVecEnv* env, bool spread) {
+  if (!spread) return;
+  const TerrainGeometryConfig& g = env->Model().config.terrain.geometry;
+  const double reach = 0.5 * g.patch_size - g.border - 0.5;
+  for (int i = 0; i < env->NumEnvs(); ++i) {
+    Rng rng(7, static_cast<uint64_t>(i));
+    const double x = rng.Uniform(-reach, reach), y = rng.Uniform(-reach, reach);
+    env->Env(i).PlaceAt(x, y);
+  }
+}
+
 // env steps/s of `steps` batched steps with zero actions (the robot stands on its PD loop)
-double TimeEnv(QuadrupedVecEnv* env, int steps, int threads) {
+double TimeEnv(QuadrupedVecEnv* env, int steps, int threads, bool spread = false) {
   env->SetNumThreads(threads);
   env->Reset();
+  Place(env, spread);
   std::vector<float> actions(static_cast<size_t>(env->NumEnvs()) * env->NumActions(), 0.0f);
   for (int k = 0; k < 10; ++k) env->Step(actions.data());  // warm caches and contacts
   const Stopwatch clock;
@@ -33,11 +46,12 @@ double TimeEnv(QuadrupedVecEnv* env, int steps, int threads) {
 // env's own control law (ApplyControl) towards the default pose, and nothing else: the
 // difference to TimeEnv is the env's own work (observations, rewards, resets, pushes), not a
 // different simulation or another memory layout
-double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
+double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads, bool spread = false) {
   const QuadrupedModel& spec = env->Model();
   const int decimation = spec.decimation;
   const int num_data = env->NumEnvs();
   env->Reset();
+  Place(env, spread);
   // the env's loop order: each policy step, every data advances `decimation` substeps (stepping
   // one data for all steps back to back would keep it in cache and time something no batched
   // env does)
@@ -60,6 +74,80 @@ double TimeBare(QuadrupedVecEnv* env, int policy_steps, int threads) {
   const Stopwatch clock;
   run(policy_steps);
   return static_cast<double>(policy_steps) * decimation * num_data / clock.Seconds();
+}
+
+// bytes one env holds: its model copy, its mjData (buffer and stack), its terrain patch
+double EnvBytes(QuadrupedVecEnv* env) {
+  QuadrupedEnv& e = env->Env(0);
+  const TerrainPatch& patch = e.terrain();
+  return e.model()->nbuffer + e.data()->nbuffer + e.data()->nstack * sizeof(mjtNum) +
+         patch.heights.size() * sizeof(float) + patch.boxes.size() * sizeof(TerrainBox) +
+         (patch.grid_start.size() + patch.grid_boxes.size()) * sizeof(int);
+}
+
+// every terrain type alone (one type for every env, one level, robots standing at fixed random
+// points of their patches) against the config without terrain; and the height scan's cost
+void BenchTerrain(const EnvConfig& still, const std::string& source,
+                  const std::vector<TerrainType>& types, int level, int steps, int threads,
+                  int repeats, nlohmann::json* out) {
+  std::printf("\nterrain: every env on one type at level %d, robots standing at fixed random "
+              "points of the patch; %d threads\n", level, threads);
+  std::printf("%-22s %12s %9s %9s %15s %8s %10s %13s\n", "terrain", "env steps/s", "/ none",
+              "/ flat", "bare mj_step/s", "ratio", "KiB/env", "max con/efc");
+  EnvConfig none = still;
+  none.terrain.types.clear();
+  auto variant = [&](const char* name, TerrainType type, bool scan) {
+    EnvConfig c = still;
+    c.terrain.types = {{type, 1.0}};
+    c.terrain.curriculum = false;
+    if (scan)
+      for (auto& group : c.observations.groups)
+        if (group.first == "teacher") group.second.push_back("height_scan");
+    return std::make_pair(std::string(name), c);
+  };
+  std::vector<std::pair<std::string, EnvConfig>> variants = {{"none (the file's floor)", none}};
+  for (TerrainType type : types) variants.push_back(variant(ChoiceName(TerrainTypes(), type), type, false));
+  variants.push_back(variant("rough + height_scan", TerrainType::kRough, true));
+  double none_steps = 0, flat_steps = 0, rough_steps = 0;
+  for (const auto& [name, c] : variants) {
+    QuadrupedVecEnv env(c, source);
+    const bool terrain = env.Model().has_terrain;
+    for (int i = 0; i < env.NumEnvs() && terrain; ++i) env.Env(i).SetTerrainLevel(level);
+    double env_steps = 0, bare = 0;
+    for (int r = 0; r < repeats; ++r) {
+      env_steps = std::max(env_steps, TimeEnv(&env, steps, threads, terrain));
+      bare = std::max(bare, TimeBare(&env, steps, threads, terrain));
+    }
+    if (!terrain) none_steps = env_steps;
+    if (name == "flat") flat_steps = env_steps;
+    if (name == "rough") rough_steps = env_steps;
+    const double ratio = env_steps * env.Model().decimation / bare;
+    const double kib = EnvBytes(&env) / 1024.0;
+    int max_con = 0, max_efc = 0;  // the buffers' use by the busiest env
+    for (int i = 0; i < env.NumEnvs(); ++i) {
+      max_con = std::max(max_con, env.Env(i).data()->maxuse_con);
+      max_efc = std::max(max_efc, env.Env(i).data()->maxuse_efc);
+    }
+    const std::string use = std::to_string(max_con) + "/" + std::to_string(max_efc);
+    std::printf("%-22s %12.0f %9.3f %9s %15.0f %8.3f %10.0f %13s\n", name.c_str(), env_steps,
+                env_steps / none_steps,
+                flat_steps > 0 ? std::to_string(env_steps / flat_steps).substr(0, 5).c_str() : "-",
+                bare, ratio, kib, use.c_str());
+    if (name == "rough + height_scan" && rough_steps > 0)
+      std::printf("height scan (%d points): %.2f us per env step at %d threads (rough with it "
+                  "vs without)\n",
+                  HeightScanWidth(c.terrain.height_scan),
+                  1e6 * threads * (1.0 / env_steps - 1.0 / rough_steps), threads);
+    out->push_back({{"terrain", name},
+                    {"env_steps_per_s", env_steps},
+                    {"over_none", env_steps / none_steps},
+                    {"over_flat", flat_steps > 0 ? env_steps / flat_steps : 0.0},
+                    {"bare_physics_steps_per_s", bare},
+                    {"ratio", ratio},
+                    {"bytes_per_env", EnvBytes(&env)},
+                    {"max_contacts", max_con},
+                    {"max_constraints", max_efc}});
+  }
 }
 
 }  // namespace
@@ -87,10 +175,31 @@ int RunBenchEnv(int argc, char** argv, int first) {
   app.add_option("--baseline-config", baseline_path,
                  "also time this config's env (same envs, steps, --set and threads) and print "
                  "env steps/s of --config over it, e.g. configs/go1_simple_env.yaml");
+  std::vector<std::string> terrain_names;
+  int terrain_level = 5;
+  app.add_option("--terrain", terrain_names,
+                 "also time each of these terrain types (or 'all') alone against the config "
+                 "without terrain, at the last thread count, with the height scan's cost")
+      ->delimiter(',');
+  app.add_option("--terrain-level", terrain_level, "the level of every patch in --terrain")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
   app.add_option("--json", json_path, "write the results to this JSON file");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
   AppConfig config = LoadAppConfig(config_path, overrides);
   config.env.num_envs = envs;
+  std::vector<TerrainType> terrain_types;
+  for (const std::string& name : terrain_names) {
+    TerrainType type;
+    if (name == "all") {
+      for (const auto& entry : TerrainTypes()) terrain_types.push_back(entry.second);
+    } else if (ParseChoice(TerrainTypes(), name, &type)) {
+      terrain_types.push_back(type);
+    } else {
+      throw ConfigError("--terrain: unknown terrain type '" + name + "' (expected all, " +
+                        ChoiceList(TerrainTypes()) + ")");
+    }
+  }
   // The ratio compares the env with bare mj_step over the same states: every robot stands at
   // its default pose from an unperturbed reset in both loops (pushes, random initial twists
   // and joint offsets send the two loops' robots into different states, and a pushed robot
@@ -151,6 +260,11 @@ int RunBenchEnv(int argc, char** argv, int first) {
                 this_steps / baseline_steps);
   }
 
+  nlohmann::json terrain_rows = nlohmann::json::array();
+  if (!terrain_types.empty())
+    BenchTerrain(still, config.source, terrain_types, terrain_level, steps, last.threads, repeats,
+                 &terrain_rows);
+
   if (!json_path.empty()) {
     nlohmann::json results = nlohmann::json::array();
     for (const Row& r : rows)
@@ -163,6 +277,7 @@ int RunBenchEnv(int argc, char** argv, int first) {
         {"envs", env.NumEnvs()},       {"steps", steps}, {"decimation", decimation},
         {"results", results},          {"ratio", ratio}, {"env_scaling", env_scaling},
         {"bare_scaling", bare_scaling}};
+    if (!terrain_rows.empty()) out["terrain"] = terrain_rows;
     if (!baseline_path.empty())
       out["baseline"] = {{"config", baseline_path},
                          {"env_steps_per_s", baseline_steps},
