@@ -229,9 +229,10 @@ void QuadrupedEnv::NewTerrain() {
 }
 
 void QuadrupedEnv::WriteNearbyBoxes() {
-  if (!quadruped_.has_terrain || patch_.boxes.empty()) return;
+  // a patch without boxes after one with them parks the pool once, then costs nothing
+  if (!quadruped_.has_terrain || (patch_.boxes.empty() && active_boxes_ == 0)) return;
   const double* base = data_->qpos + quadruped_.base_qpos;
-  WriteTerrainBoxesNear(patch_, quadruped_.terrain_geoms, base[0], base[1],
+  active_boxes_ = WriteTerrainBoxesNear(patch_, quadruped_.terrain_geoms, base[0], base[1],
                         quadruped_.config.terrain.geometry.box_radius, model_.get(), &near_boxes_);
 }
 

@@ -171,6 +171,7 @@ class QuadrupedEnv {
   double command_distance_ = 0;  // m, sum of |command xy| dt over the episode
   double start_xy_[2] = {0, 0};  // m, where the base began the episode
   std::vector<int> near_boxes_;  // scratch of WriteNearbyBoxes
+  int active_boxes_ = 0;         // pool boxes it placed last time (the rest are parked)
 };
 
 }  // namespace tutor

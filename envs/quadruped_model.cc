@@ -174,7 +174,10 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
     terrain_geoms.box_contype = model->geom_contype[floor_geom];
     terrain_geoms.box_conaffinity = model->geom_conaffinity[floor_geom];
     CopyContactProperties(model, floor_geom, terrain_geoms.hfield_geom);
-    for (int b : terrain_geoms.box_geoms) CopyContactProperties(model, floor_geom, b);
+    for (int b : terrain_geoms.box_geoms) {  // parked until a patch places them
+      CopyContactProperties(model, floor_geom, b);
+      model->geom_contype[b] = model->geom_conaffinity[b] = 0;
+    }
     model->geom_matid[terrain_geoms.hfield_geom] = model->geom_matid[floor_geom];
     floor_plane = model->geom_type[floor_geom] == mjGEOM_PLANE && model->geom_pos[3 * floor_geom + 2] == 0 &&
                   model->geom_bodyid[floor_geom] == 0;

@@ -228,6 +228,33 @@ int StairCount(const TerrainGeometryConfig& config, int level) {
   return std::max(0, static_cast<int>(std::floor(room / tread + 1e-9)));
 }
 
+double TerrainFeatureSize(const TerrainGeometryConfig& config, TerrainType type, int level) {
+  const double d = TerrainDifficulty(config, level);
+  switch (type) {
+    case TerrainType::kFlat: return 0.0;
+    case TerrainType::kSlopeUp:
+    case TerrainType::kSlopeDown: return Lerp(config.slope_deg, d);
+    case TerrainType::kRough: return Lerp(config.rough_height, d);
+    case TerrainType::kStairsUp:
+    case TerrainType::kStairsDown: return Lerp(config.stair_height, d);
+    case TerrainType::kObstacles: return Lerp(config.obstacle_height, d);
+  }
+  return 0.0;
+}
+
+const char* TerrainSizeName(TerrainType type) {
+  switch (type) {
+    case TerrainType::kFlat: return "-";
+    case TerrainType::kSlopeUp:
+    case TerrainType::kSlopeDown: return "slope deg";
+    case TerrainType::kRough: return "peak to peak m";
+    case TerrainType::kStairsUp:
+    case TerrainType::kStairsDown: return "riser m";
+    case TerrainType::kObstacles: return "tallest m";
+  }
+  return "-";
+}
+
 int MaxTerrainBoxes(const TerrainGeometryConfig& config) {
   size_t most = static_cast<size_t>(config.obstacle_count);
   Rng unused;  // stairs draw nothing

@@ -34,6 +34,7 @@ struct PolicyReport {
   PolicyFn policy;  // its mean action
   EvalResult nominal;
   std::vector<SweepPoint> sweep;
+  std::vector<TerrainCell> terrain;  // with --terrain
   int64_t checkpoint_bytes = 0;
   double torch_latency_us = 0, eigen_latency_us = 0, batch_samples_per_s = 0;
 };
@@ -79,7 +80,8 @@ nlohmann::json Json(const std::vector<PolicyReport>& reports, int episodes, int 
                         {"latency_us_eigen", r.eigen_latency_us},
                         {"batch_samples_per_s", r.batch_samples_per_s},
                         {"nominal", EvalResultJson(r.nominal)},
-                        {"robustness", sweep}});
+                        {"robustness", sweep},
+                        {"terrain", TerrainCellsJson(r.terrain)}});
   }
   return {{"episodes", episodes}, {"seed", seed}, {"policies", policies}};
 }
@@ -104,6 +106,7 @@ std::string Markdown(const std::vector<PolicyReport>& reports, int episodes) {
     o << line;
   }
   o << "\n" << episodes << " episodes per policy on the fixed command grid (`tutor eval`).\n\n";
+  if (reports.front().sweep.empty()) return o.str();
   // one row per sweep point, one column per policy
   o << "Robustness (mean return / fall rate; one quantity fixed per row, the rest randomized "
        "as in training):\n\n| quantity | value |";
@@ -151,8 +154,25 @@ int RunBenchPolicies(int argc, char** argv, int first) {
   app.add_option("--json", json_path, "write the results as JSON");
   app.add_option("--markdown", markdown_path, "write the tables as markdown");
   app.add_option("--plots", plots, "write PNG plots into this folder (python3-matplotlib)");
+  bool robustness = true;
+  app.add_flag("--robustness,!--no-robustness", robustness,
+               "the robustness sweep (on by default)");
+  std::vector<std::string> terrain_names;
+  TerrainBenchConfig bench;
+  app.add_option("--terrain", terrain_names,
+                 "also the terrain benchmark on these types (or 'all'): fixed patches per "
+                 "type and level, --terrain-episodes each")
+      ->delimiter(',');
+  app.add_option("--levels", bench.levels, "terrain levels (default: every level)")
+      ->delimiter(',');
+  app.add_option("--terrain-episodes", bench.episodes, "episodes per terrain cell")
+      ->check(CLI::Range(1, 1 << 30))
+      ->capture_default_str();
+  app.add_option("--terrain-seed", bench.seed, "env seed of the terrain patches")
+      ->capture_default_str();
   if (!ParseFlags(&app, argc, argv, first)) return 0;
   threads = SetThreads(threads);
+  bench.types = ParseTerrainTypes(terrain_names, "bench policies: --terrain");
 
   std::vector<PolicyReport> reports;
   for (const auto& spec : specs) {
@@ -198,7 +218,8 @@ int RunBenchPolicies(int argc, char** argv, int first) {
                                   {"kd_factor", {0.9, 1.0, 1.1}},
                                   {"action_latency", {0.0, 0.5, 1.0}}};
   int total = static_cast<int>(reports.size()) * 2, done = 0;
-  for (const auto& axis : axes) total += static_cast<int>(reports.size() * axis.values.size());
+  if (robustness)
+    for (const auto& axis : axes) total += static_cast<int>(reports.size() * axis.values.size());
 
   for (auto& r : reports) {
     Progress(done, total, r.name + ": nominal");
@@ -207,6 +228,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
     r.nominal = Evaluate(env.get(), r.policy, {r.loaded.group});
     ++done;
     for (const auto& axis : axes) {
+      if (!robustness) break;
       for (double v : axis.values) {
         Progress(done, total, r.name + ": " + axis.name + " " + std::to_string(v).substr(0, 4));
         const std::string value = std::to_string(v);
@@ -225,6 +247,13 @@ int RunBenchPolicies(int argc, char** argv, int first) {
         r.sweep.push_back({axis.name, v, e.mean_return, e.fall_rate});
         ++done;
       }
+    }
+    if (!bench.types.empty()) {
+      r.terrain = EvaluateTerrain(reference, reports.front().path + " (stored config)", {},
+                                  bench, threads, r.loaded, r.policy,
+                                  [&](const std::string& cell) {
+                                    Progress(done, total, r.name + ": terrain " + cell);
+                                  });
     }
     // size and speed: one sample through LibTorch and through the exported Eigen runtime,
     // and a batch of 4096 through LibTorch
@@ -254,7 +283,13 @@ int RunBenchPolicies(int argc, char** argv, int first) {
   }
   Progress(total, total, "done");
 
-  const std::string markdown = Markdown(reports, episodes);
+  std::string markdown = Markdown(reports, episodes);
+  if (!bench.types.empty()) {
+    std::vector<std::string> names;
+    std::vector<std::vector<TerrainCell>> cells;
+    for (const auto& r : reports) names.push_back(r.name), cells.push_back(r.terrain);
+    markdown += "\n" + TerrainMarkdown(bench, names, cells);
+  }
   std::fputs(markdown.c_str(), stdout);
   const std::string json = Json(reports, episodes, seed).dump(2) + "\n";
   if (!json_path.empty()) WriteOutput("bench policies", "json", json_path, json);

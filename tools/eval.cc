@@ -33,10 +33,41 @@ int RunEval(int argc, char** argv, int first) {
       ->check(CLI::IsMember({"trained", "reference"}))
       ->capture_default_str();
   app.add_option("--json", json, "write the results to this JSON file");
+  std::vector<std::string> terrain_names;
+  std::string markdown;
+  TerrainBenchConfig bench;
+  app.add_option("--terrain", terrain_names,
+                 "run the terrain benchmark instead of the command grid: these types (or "
+                 "'all'), each on fixed patches per level, --episodes per cell")
+      ->delimiter(',');
+  app.add_option("--levels", bench.levels, "terrain levels (default: every level)")
+      ->delimiter(',');
+  app.add_option("--terrain-seed", bench.seed, "env seed of the terrain patches")
+      ->capture_default_str();
+  app.add_option("--markdown", markdown, "write the terrain table as markdown");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
   threads = SetThreads(threads);
 
   const LoadedPolicy loaded = LoadPolicy(path, which);
+  if (!terrain_names.empty()) {
+    bench.types = ParseTerrainTypes(terrain_names, "eval: --terrain");
+    bench.episodes = episodes;
+    if (physics == "reference")
+      for (const auto& o : ReferencePhysicsOverrides(loaded.layout.control_dt))
+        overrides.push_back(o);
+    const auto cells = EvaluateTerrain(
+        loaded.meta.config, path + " (stored config)", overrides, bench, threads, loaded,
+        MeanActionPolicy(loaded),
+        [](const std::string& cell) { std::fprintf(stderr, "terrain %s\n", cell.c_str()); });
+    const std::string table = TerrainMarkdown(bench, {loaded.name}, {cells});
+    std::printf("eval %s (%s on '%s'), %s physics\n%s", path.c_str(), loaded.name.c_str(),
+                loaded.group.c_str(), physics.c_str(), table.c_str());
+    if (!json.empty())
+      WriteOutput("eval", "json", json, nlohmann::json{{"terrain", TerrainCellsJson(cells)}}.dump(2) + "\n");
+    if (!markdown.empty()) WriteOutput("eval", "markdown", markdown, table);
+    return 0;
+  }
+  if (!markdown.empty()) throw ConfigError("eval: --markdown writes the terrain table: add --terrain");
   AppendEvalOverrides(episodes, seed, &overrides);
   if (physics == "reference")
     for (const auto& o : ReferencePhysicsOverrides(loaded.layout.control_dt)) overrides.push_back(o);

@@ -1,6 +1,11 @@
 #include "tools/evaluation.h"
 
 #include <cstdio>
+#include <sstream>
+
+#include "core/error.h"
+#include "learning/checkpoint.h"
+#include "tools/app_config.h"
 
 #include "learning/runner.h"
 #include "learning/torch_threads.h"
@@ -41,7 +46,8 @@ PolicyFn MeanActionPolicy(const LoadedPolicy& loaded) {
 }
 
 EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
-                    const std::vector<std::string>& groups) {
+                    const std::vector<std::string>& groups,
+                    const std::array<double, 3>* command) {
   torch::NoGradGuard no_grad;
   // inference on one thread: a matrix product split across threads may sum in another order,
   // and a 1e-7 difference grows over 1000 chaotic steps; the env itself is thread-invariant,
@@ -50,8 +56,8 @@ EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
   const int env_threads = env->NumThreads();  // the env's own count, not torch's
   const int n = env->NumEnvs();
   for (int i = 0; i < n; ++i) {
-    const auto command = EvalCommand(i);
-    env->Env(i).SetFixedCommand(command.data());
+    const auto grid = EvalCommand(i);
+    env->Env(i).SetFixedCommand(command ? command->data() : grid.data());
   }
   env->Reset();
   std::vector<EpisodeInfo> first(n);
@@ -124,6 +130,120 @@ nlohmann::json EvalResultJson(const EvalResult& r) {
           {"mean_foot_air_time_s", r.foot_air_time},
           {"mean_power_w", r.power},
           {"gait", GaitShortfalls(r).empty()}};
+}
+
+std::vector<TerrainType> ParseTerrainTypes(const std::vector<std::string>& names,
+                                           const std::string& flag) {
+  std::vector<bool> chosen(TerrainTypes().size(), false);
+  for (const std::string& name : names) {
+    bool known = name == "all";
+    size_t k = 0;
+    for (const auto& entry : TerrainTypes()) {
+      if (name == "all" || name == entry.first) chosen[k] = true, known = true;
+      ++k;
+    }
+    if (!known)
+      throw ConfigError(flag + ": unknown terrain type '" + name + "' (expected all, " +
+                        ChoiceList(TerrainTypes()) + ")");
+  }
+  std::vector<TerrainType> types;
+  size_t k = 0;
+  for (const auto& entry : TerrainTypes())
+    if (chosen[k++]) types.push_back(entry.second);
+  return types;
+}
+
+std::vector<TerrainCell> EvaluateTerrain(const std::string& config_text,
+                                         const std::string& source,
+                                         const std::vector<std::string>& overrides,
+                                         const TerrainBenchConfig& bench, int threads,
+                                         const LoadedPolicy& loaded, const PolicyFn& policy,
+                                         const std::function<void(const std::string&)>& progress) {
+  std::vector<std::string> sets = overrides;
+  AppendEvalOverrides(bench.episodes, bench.seed, &sets);
+  sets.push_back("env.termination.episode_length_s=" + std::to_string(bench.episode_s));
+  sets.push_back("env.randomization.push_velocity=[0.0, 0.0]");
+  AppConfig config = LoadAppConfigText(config_text, source, sets);
+  config.env.terrain.curriculum = false;
+  const TerrainGeometryConfig& geometry = config.env.terrain.geometry;
+  std::vector<int> levels = bench.levels;
+  if (levels.empty())
+    for (int l = 0; l < geometry.levels; ++l) levels.push_back(l);
+  for (int l : levels)
+    if (l < 0 || l >= geometry.levels)
+      throw ConfigError(source + ": terrain level " + std::to_string(l) + " is outside 0.." +
+                        std::to_string(geometry.levels - 1) + " (env.terrain.levels " +
+                        std::to_string(geometry.levels) + ")");
+  const std::array<double, 3> command = {bench.command, 0.0, 0.0};
+  std::vector<TerrainCell> cells;
+  for (TerrainType type : bench.types) {
+    for (int level : levels) {
+      if (progress) progress(std::string(ChoiceName(TerrainTypes(), type)) + " " + std::to_string(level));
+      config.env.terrain.types = {{type, 1.0}};
+      QuadrupedVecEnv env(config.env, config.source);
+      env.SetNumThreads(threads);
+      CheckLayoutMatches(loaded.layout, env.Layout(), {loaded.group}, source);
+      for (int i = 0; i < env.NumEnvs(); ++i) env.Env(i).SetTerrainLevel(level);
+      TerrainCell cell;
+      cell.type = type, cell.level = level;
+      cell.size = TerrainFeatureSize(geometry, type, level);
+      cell.result = Evaluate(&env, policy, {loaded.group}, &command);
+      const int n = cell.result.episodes;
+      for (const EpisodeInfo& e : cell.result.per_episode) {
+        if (!e.terminated && e.distance >= bench.success_m) cell.success_rate += 1.0 / n;
+        cell.mean_distance += e.distance / n;
+      }
+      cells.push_back(std::move(cell));
+    }
+  }
+  return cells;
+}
+
+nlohmann::json TerrainCellsJson(const std::vector<TerrainCell>& cells) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const TerrainCell& c : cells)
+    rows.push_back({{"type", ChoiceName(TerrainTypes(), c.type)},
+                    {"level", c.level},
+                    {"size", c.size},
+                    {"size_name", TerrainSizeName(c.type)},
+                    {"success_rate", c.success_rate},
+                    {"mean_distance_m", c.mean_distance},
+                    {"result", EvalResultJson(c.result)}});
+  return rows;
+}
+
+std::string TerrainMarkdown(const TerrainBenchConfig& bench,
+                            const std::vector<std::string>& names,
+                            const std::vector<std::vector<TerrainCell>>& cells) {
+  std::ostringstream o;
+  char text[256];
+  std::snprintf(text, sizeof(text),
+                "Terrain (success / return / falls / |vx err| per cell: %d episodes on fixed "
+                "patches, env seed %d, %.2f m/s ahead for up to %.0f s, no pushes; success = no "
+                "fall and >= %.1f m crossed):\n\n| terrain | level | size |",
+                bench.episodes, bench.seed, bench.command, bench.episode_s, bench.success_m);
+  o << text;
+  for (const auto& name : names) o << " " << name << " |";
+  o << "\n|---|---|---|";
+  for (size_t k = 0; k < names.size(); ++k) o << "---|";
+  o << "\n";
+  const size_t rows = cells.empty() ? 0 : cells.front().size();
+  for (size_t i = 0; i < rows; ++i) {
+    const TerrainCell& c = cells.front()[i];
+    std::snprintf(text, sizeof(text), "| %s | %d | %.3g %s |",
+                  ChoiceName(TerrainTypes(), c.type), c.level, c.size,
+                  c.type == TerrainType::kFlat ? "" : TerrainSizeName(c.type));
+    o << text;
+    for (const auto& policy : cells) {
+      const TerrainCell& p = policy[i];
+      std::snprintf(text, sizeof(text), " %.1f %% / %.2f / %.1f %% / %.3f |",
+                    100 * p.success_rate, p.result.mean_return, 100 * p.result.fall_rate,
+                    p.result.vx_error);
+      o << text;
+    }
+    o << "\n";
+  }
+  return o.str();
 }
 
 }  // namespace tutor

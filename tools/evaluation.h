@@ -51,10 +51,52 @@ struct EvalResult {
   std::vector<EpisodeInfo> per_episode;  // in episode order
 };
 
-// Runs one episode per env (env e gets EvalCommand(e)) until every env has finished once.
-// Inference runs on one LibTorch thread (restored afterwards, exceptions included).
+// Runs one episode per env (env e gets EvalCommand(e), or `command` when given) until every
+// env has finished once. Inference runs on one LibTorch thread (restored afterwards,
+// exceptions included).
 EvalResult Evaluate(QuadrupedVecEnv* env, const PolicyFn& policy,
-                    const std::vector<std::string>& groups);
+                    const std::vector<std::string>& groups,
+                    const std::array<double, 3>* command = nullptr);
+
+// The terrain benchmark (`tutor eval --terrain`, `tutor bench policies --terrain`): for each
+// terrain type and level, `episodes` robots start on the centre platform of their own fixed
+// patch (env seed `seed`, never a training seed: patches come from (seed, env, episode)),
+// facing a random way, all commanded `command` m/s straight ahead, so every one walks into
+// the pyramid's rings; no pushes (the terrain alone), the rest of the stored randomization
+// as trained. An episode succeeds when it does not fall and its base gets `success_m` from
+// where it started (leaving the patch ends an episode as a time-out, not a fall).
+struct TerrainBenchConfig {
+  std::vector<TerrainType> types;  // in TerrainTypes() order
+  std::vector<int> levels;         // empty: every level of the geometry
+  int episodes = 64;
+  int seed = 2000;
+  double command = 0.6;     // m/s forward
+  double episode_s = 10.0;  // s; 3 m at 0.6 m/s takes 5 s
+  double success_m = 3.0;
+};
+struct TerrainCell {
+  TerrainType type = TerrainType::kFlat;
+  int level = 0;
+  double size = 0;  // TerrainFeatureSize
+  double success_rate = 0, mean_distance = 0;
+  EvalResult result;
+};
+// "all" or type names (TerrainTypes()) -> types in table order; ConfigError naming `flag`
+std::vector<TerrainType> ParseTerrainTypes(const std::vector<std::string>& names,
+                                           const std::string& flag);
+// Every (type, level) cell of `bench` for a policy of `loaded`, in the env of `config_text`
+// (`source` names it in errors) with `overrides`; `progress` is told each cell before it runs.
+std::vector<TerrainCell> EvaluateTerrain(const std::string& config_text,
+                                         const std::string& source,
+                                         const std::vector<std::string>& overrides,
+                                         const TerrainBenchConfig& bench, int threads,
+                                         const LoadedPolicy& loaded, const PolicyFn& policy,
+                                         const std::function<void(const std::string&)>& progress);
+nlohmann::json TerrainCellsJson(const std::vector<TerrainCell>& cells);
+// one table: a row per (type, level), for each named policy "success / return / falls"
+std::string TerrainMarkdown(const TerrainBenchConfig& bench,
+                            const std::vector<std::string>& names,
+                            const std::vector<std::vector<TerrainCell>>& cells);
 
 // "Walks" (the time-to-gait bar): falls <= 5 %, |vx err| <= 0.25 m/s, |yaw err| <= 0.3 rad/s,
 // non-foot ground contact <= 1 % of steps, mean foot air time >= 0.15 s per swing.

@@ -92,12 +92,24 @@ void OnScroll(GLFWwindow* window, double, double dy) {
   mjv_moveCamera(in->model, mjMOUSE_ZOOM, 0, -0.05 * dy, in->scene, in->camera);
 }
 
-void WritePpm(const std::string& path, const std::vector<unsigned char>& rgb, int w, int h) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw ConfigError("play: --snapshot " + path + ": cannot write");
-  out << "P6\n" << w << " " << h << "\n255\n";
-  for (int row = h - 1; row >= 0; --row)  // OpenGL rows run bottom-up
-    out.write(reinterpret_cast<const char*>(rgb.data() + 3 * w * row), 3 * w);
+// a frame as PPM, or as PNG (through ffmpeg, which --record already needs) when `path` ends
+// in .png
+void WriteSnapshot(const std::string& path, const std::vector<unsigned char>& rgb, int w, int h) {
+  const bool png = path.size() > 4 && path.compare(path.size() - 4, 4, ".png") == 0;
+  const std::string ppm = png ? path + ".tmp.ppm" : path;
+  {
+    std::ofstream out(ppm, std::ios::binary);
+    if (!out) throw ConfigError("play: --snapshot " + path + ": cannot write");
+    out << "P6\n" << w << " " << h << "\n255\n";
+    for (int row = h - 1; row >= 0; --row)  // OpenGL rows run bottom-up
+      out.write(reinterpret_cast<const char*>(rgb.data() + 3 * w * row), 3 * w);
+    if (!out) throw ConfigError("play: --snapshot " + path + ": cannot write");
+  }
+  if (!png) return;
+  const std::string cmd = "ffmpeg -loglevel error -y -i '" + ppm + "' '" + path + "'";
+  const int status = std::system(cmd.c_str());
+  std::filesystem::remove(ppm);
+  if (status != 0) throw ConfigError("play: --snapshot " + path + ": ffmpeg could not write the PNG");
 }
 
 // --record needs ffmpeg on the PATH and a folder it can write the file into; both are checked
@@ -138,9 +150,27 @@ int RunPlay(int argc, char** argv, int first) {
   app.add_option("--width", width, "video width")->check(CLI::Range(16, 8192))->capture_default_str();
   app.add_option("--height", height, "video height")
       ->check(CLI::Range(16, 8192))->capture_default_str();
-  app.add_option("--snapshot", snapshot, "also write the first frame as a PPM image");
+  app.add_option("--snapshot", snapshot,
+                 "also write one frame of the recording as an image (.png or .ppm)");
+  double snapshot_at = 0.0;
+  app.add_option("--snapshot-at", snapshot_at, "the snapshot's time in the recording (s)")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
   app.add_option("--command", command_text, "initial command 'vx,vy,yaw' (default 0.5,0,0)");
+  std::string terrain_name;
+  int terrain_level = -1;
+  app.add_option("--terrain", terrain_name,
+                 "play on this terrain type (" + ChoiceList(TerrainTypes()) +
+                     "), its curriculum off");
+  app.add_option("--level", terrain_level, "the terrain level (default: random per episode)")
+      ->check(CLI::Range(0, 1000));
   if (!ParseFlags(&app, argc, argv, first)) return 0;
+  TerrainType terrain_type = TerrainType::kFlat;
+  if (!terrain_name.empty() && !ParseChoice(TerrainTypes(), terrain_name, &terrain_type))
+    throw ConfigError("play: --terrain: unknown terrain type '" + terrain_name + "' (expected " +
+                      ChoiceList(TerrainTypes()) + ")");
+  if (terrain_level >= 0 && terrain_name.empty())
+    throw ConfigError("play: --level needs --terrain");
   const bool recording = !record.empty();
   if (recording) CheckRecordingPossible(record);
   SetThreads(1);
@@ -156,10 +186,19 @@ int RunPlay(int argc, char** argv, int first) {
   }
   for (int k = 0; k < count; ++k) acting[k] = MeanActionPolicy(policies[k]);
   AppendEvalOverrides(1, seed, &overrides);
-  const AppConfig config = !config_path.empty()
-                               ? LoadAppConfig(config_path, overrides)
-                               : LoadAppConfigText(policies[0].meta.config, path, overrides);
+  AppConfig config = !config_path.empty()
+                         ? LoadAppConfig(config_path, overrides)
+                         : LoadAppConfigText(policies[0].meta.config, path, overrides);
+  if (!terrain_name.empty()) {
+    config.env.terrain.types = {{terrain_type, 1.0}};
+    config.env.terrain.curriculum = false;
+    if (terrain_level >= config.env.terrain.geometry.levels)
+      throw ConfigError("play: --level " + std::to_string(terrain_level) + ": the terrain has " +
+                        std::to_string(config.env.terrain.geometry.levels) + " levels (0.." +
+                        std::to_string(config.env.terrain.geometry.levels - 1) + ")");
+  }
   QuadrupedVecEnv env(config.env, config.source);
+  if (terrain_level >= 0) env.Env(0).SetTerrainLevel(terrain_level);
   PrintEnvSummary(env);
   for (int k = 0; k < count; ++k)
     CheckLayoutMatches(policies[k].layout, env.Layout(), {policies[k].group}, path);
@@ -199,6 +238,11 @@ int RunPlay(int argc, char** argv, int first) {
   mjr_defaultContext(&context);
   mjv_makeScene(model, &scene, 2000);
   mjr_makeContext(model, &context, mjFONTSCALE_150);
+  // each reset writes a new patch into the model's height field: the GPU copy follows
+  const int hfield = env.Model().has_terrain ? env.Model().terrain_geoms.hfield : -1;
+  auto upload_terrain = [&] {
+    if (hfield >= 0) mjr_uploadHField(model, &context, hfield);
+  };
   camera.type = mjCAMERA_TRACKING;  // follows the robot
   camera.trackbodyid = env.Model().base_body;
   camera.distance = 1.6;
@@ -237,6 +281,9 @@ int RunPlay(int argc, char** argv, int first) {
   torch::Tensor starts = torch::ones({1, 1});
   double latency_us = 0;
   const int frames = static_cast<int>(std::lround(seconds / env.Layout().control_dt));
+  const int snapshot_frame = static_cast<int>(std::lround(snapshot_at / env.Layout().control_dt));
+  if (!snapshot.empty() && (!recording || snapshot_frame >= frames))
+    throw ConfigError("play: --snapshot needs --record and a --snapshot-at within --seconds");
   const Stopwatch wall_clock;
   double sim_time = 0;
   auto step = [&]() {
@@ -247,13 +294,13 @@ int RunPlay(int argc, char** argv, int first) {
     latency_us = latency_us == 0 ? us : 0.95 * latency_us + 0.05 * us;
     env.Step(action.data_ptr<float>());
     starts = torch::zeros({1, 1});
-    if (!env.FinishedEpisodes().empty()) starts.fill_(1.0);
+    if (!env.FinishedEpisodes().empty()) starts.fill_(1.0), upload_terrain();
     sim_time += env.Layout().control_dt;
   };
   torch::NoGradGuard no_grad;
   for (int frame = 0; recording ? frame < frames : !glfwWindowShouldClose(window); ++frame) {
     if (input.toggle && count == 2) active = 1 - active, starts.fill_(1.0);
-    if (input.reset) env.Reset(), starts.fill_(1.0);
+    if (input.reset) env.Reset(), starts.fill_(1.0), upload_terrain();
     if (input.push)
       env.Env(0).Push(push_rng.Uniform(-kPushSpeed, kPushSpeed),
                       push_rng.Uniform(-kPushSpeed, kPushSpeed));
@@ -273,6 +320,12 @@ int RunPlay(int argc, char** argv, int first) {
     }
     mjData* data = env.Env(0).data();
     mjv_updateScene(model, data, &option, nullptr, &camera, mjCAT_ALL, &scene);
+    // a riser box's top is the tread's height-field surface beside it: drawn 1 mm higher,
+    // so the two do not flicker through each other (display only)
+    for (int g = 0; g < scene.ngeom && hfield >= 0; ++g)
+      if (scene.geoms[g].objtype == mjOBJ_GEOM && scene.geoms[g].type == mjGEOM_BOX &&
+          model->geom_bodyid[scene.geoms[g].objid] == 0)
+        scene.geoms[g].pos[2] += 0.001f;
     mjr_render(viewport, &scene, &context);
     // overlay: command vs measured velocity, who drives, policy latency
     const auto measured = [&] {
@@ -291,7 +344,7 @@ int RunPlay(int argc, char** argv, int first) {
                 "policy\ncommand vx vy wz\nmeasured vx vy wz\nlatency\n", values, &context);
     if (recording) {
       mjr_readPixels(rgb.data(), nullptr, viewport, &context);
-      if (frame == 0 && !snapshot.empty()) WritePpm(snapshot, rgb, width, height);
+      if (frame == snapshot_frame && !snapshot.empty()) WriteSnapshot(snapshot, rgb, width, height);
       if (std::fwrite(rgb.data(), 1, rgb.size(), ffmpeg) != rgb.size())
         throw ConfigError("play: --record " + record + ": ffmpeg stopped accepting frames "
                           "(it could not write the file?)");

@@ -234,6 +234,34 @@ TEST(TerrainTest, MirroredScanIsTheScanOfTheMirroredPose) {
   EXPECT_EQ(twice, scan);
 }
 
+// The env keeps only the pool's nearest boxes: the default pool must hold every box that comes
+// within the robot's reach (0.6 m of the base: legs 0.4 m plus a step's travel, with margin) on
+// the hardest patch of each type, at base points 5 cm apart over the whole patch; counted by
+// hand from the box footprints, not by BoxesNear.
+TEST(TerrainTest, TheDefaultPoolHoldsEveryBoxWithinTheRobotsReach) {
+  const TerrainGeometryConfig config;
+  const double reach = 0.6;
+  for (TerrainType type : kAllTypes) {
+    for (int level : {0, config.levels - 1}) {
+      Rng rng(7, 1);
+      const TerrainPatch patch = GenerateTerrain(config, type, level, &rng);
+      size_t most = 0;
+      for (double x = -patch.half; x <= patch.half; x += 0.05)
+        for (double y = -patch.half; y <= patch.half; y += 0.05) {
+          size_t count = 0;
+          for (const TerrainBox& b : patch.boxes) {
+            const double dx = std::max(std::fabs(x - b.cx) - b.hx, 0.0);
+            const double dy = std::max(std::fabs(y - b.cy) - b.hy, 0.0);
+            if (dx * dx + dy * dy <= reach * reach) ++count;
+          }
+          most = std::max(most, count);
+        }
+      EXPECT_LE(most, static_cast<size_t>(config.box_pool))
+          << ChoiceName(TerrainTypes(), type) << " level " << level;
+    }
+  }
+}
+
 TEST(TerrainTest, WritingAPatchIntoAModelThatCannotHoldItNamesWhatIsMissing) {
   TerrainGeometryConfig config;
   TerrainModel terrain = MakeTerrainModel(config);
