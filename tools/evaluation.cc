@@ -230,9 +230,11 @@ std::string TerrainMarkdown(const TerrainBenchConfig& bench,
   const size_t rows = cells.empty() ? 0 : cells.front().size();
   for (size_t i = 0; i < rows; ++i) {
     const TerrainCell& c = cells.front()[i];
-    std::snprintf(text, sizeof(text), "| %s | %d | %.3g %s |",
-                  ChoiceName(TerrainTypes(), c.type), c.level, c.size,
-                  c.type == TerrainType::kFlat ? "" : TerrainSizeName(c.type));
+    if (c.type == TerrainType::kFlat)
+      std::snprintf(text, sizeof(text), "| flat | %d | - |", c.level);
+    else
+      std::snprintf(text, sizeof(text), "| %s | %d | %.3g %s |",
+                    ChoiceName(TerrainTypes(), c.type), c.level, c.size, TerrainSizeName(c.type));
     o << text;
     for (const auto& policy : cells) {
       const TerrainCell& p = policy[i];

@@ -194,6 +194,37 @@ TEST(TerrainEnvTest, LeavingThePatchTruncatesAndPromotesFallingShortDemotes) {
   EXPECT_EQ(env.MetricValues(), (std::vector<double>{mean}));
 }
 
+// three levels, every episode reaching the border: each promotion goes one level up, and one
+// from the top level goes to a random level (legged_gym's rule), which is below the top at
+// least once in 30 promotions (each has a 2 in 3 chance)
+TEST(TerrainEnvTest, SolvingTheTopLevelSendsTheEnvToARandomLevel) {
+  EnvConfig config = TerrainEnvConfig(1, {TerrainType::kSlopeUp});
+  config.terrain.geometry.levels = 3;
+  config.terrain.max_init_level = 2;
+  QuadrupedVecEnv env(config);
+  env.Reset();
+  int from_top = 0, from_top_lower = 0;
+  for (int k = 0; k < 30; ++k) {
+    const int before = env.Env(0).terrain_level();
+    mjData* data = env.Env(0).data();
+    data->qpos[0] = 3.6;
+    data->qpos[2] += 2.0;
+    Step(&env);
+    ASSERT_EQ(env.Truncated()[0], 1.0f);
+    const int after = env.Env(0).terrain_level();
+    ASSERT_GE(after, 0);
+    ASSERT_LE(after, 2);
+    if (before < 2) {
+      EXPECT_EQ(after, before + 1) << "promotion " << k;
+    } else {
+      ++from_top;
+      if (after < 2) ++from_top_lower;
+    }
+  }
+  EXPECT_GE(from_top, 5);
+  EXPECT_GE(from_top_lower, 1);
+}
+
 TEST(TerrainEnvTest, EachEpisodeGetsANewPatch) {
   EnvConfig config = TerrainEnvConfig(1, {TerrainType::kRough});
   config.termination.episode_length_s = 0.1;  // 5 steps

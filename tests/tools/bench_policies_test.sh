@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `tutor bench policies` writes every field for every policy (a PPO teacher and a distilled
-# student of it, both tiny), and its markdown table names both. Usage: TUTOR_BINARY
+# student of it, both tiny), and its markdown table names both; the terrain benchmark (eval and
+# bench policies) gives one cell per type and level with the level's size. Usage: TUTOR_BINARY
 set -euo pipefail
 tutor=$1
 work=$(mktemp -d)
@@ -38,3 +39,30 @@ print("bench policies JSON: every field present for", len(policies), "policies")
 PY
 grep -q "| teacher | teacher |" "$work/bench.md"
 grep -q "| student | policy |" "$work/bench.md"
+# the terrain benchmark: one cell per (type, level), each of the asked episodes, the level's
+# size as the geometry's defaults give it by hand (risers 0.05 + 0.15 * l / 9 m, slopes 30 * l / 9
+# degrees), rates within [0, 1]; the same cells in bench policies' markdown
+"$tutor" eval --checkpoint "$work/teacher/model_latest.pt" --terrain stairs_up,slope_down \
+  --levels 0,3,9 --episodes 2 --threads 1 --json "$work/terrain.json" 2> /dev/null > "$work/terrain.txt"
+/usr/bin/python3 - "$work/terrain.json" <<'PY'
+import json, sys
+cells = json.load(open(sys.argv[1]))["terrain"]
+got = [(c["type"], c["level"]) for c in cells]
+assert got == [("slope_down", 0), ("slope_down", 3), ("slope_down", 9),
+               ("stairs_up", 0), ("stairs_up", 3), ("stairs_up", 9)], got
+size = {("stairs_up", l): 0.05 + 0.15 * l / 9 for l in (0, 3, 9)}
+size.update({("slope_down", l): 30.0 * l / 9 for l in (0, 3, 9)})
+for c in cells:
+    assert abs(c["size"] - size[(c["type"], c["level"])]) < 1e-9, c
+    assert c["result"]["episodes"] == 2, c
+    assert 0 <= c["success_rate"] <= 1 and c["mean_distance_m"] >= 0, c
+    # a success needs no fall: the success rate cannot exceed the share that did not fall
+    assert c["success_rate"] <= 1 - c["result"]["fall_rate"] + 1e-9, c
+print("terrain benchmark JSON: 6 cells with their sizes")
+PY
+grep -q "| stairs_up | 9 | 0.2 riser m |" "$work/terrain.txt"
+"$tutor" bench policies --policy "teacher=$work/teacher/model_latest.pt" --episodes 2 \
+  --no-robustness --terrain flat --levels 0 --terrain-episodes 2 --threads 1 \
+  --markdown "$work/bench_terrain.md" 2> /dev/null > /dev/null
+grep -q "| flat | 0 | - | " "$work/bench_terrain.md"
+if grep -q "| friction |" "$work/bench_terrain.md"; then echo "--no-robustness still swept"; exit 1; fi
