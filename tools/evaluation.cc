@@ -177,7 +177,10 @@ std::vector<TerrainCell> EvaluateTerrain(const std::string& config_text,
   const std::array<double, 3> command = {bench.command, 0.0, 0.0};
   std::vector<TerrainCell> cells;
   for (TerrainType type : bench.types) {
-    for (int level : levels) {
+    // flat has no feature: one cell (its first level), not the same patch once per level
+    const size_t type_levels = type == TerrainType::kFlat ? 1 : levels.size();
+    for (size_t li = 0; li < type_levels; ++li) {
+      const int level = levels[li];
       if (progress) progress(std::string(ChoiceName(TerrainTypes(), type)) + " " + std::to_string(level));
       config.env.terrain.types = {{type, 1.0}};
       QuadrupedVecEnv env(config.env, config.source);
