@@ -159,16 +159,12 @@ int RunBenchPolicies(int argc, char** argv, int first) {
                "the robustness sweep (on by default)");
   std::vector<std::string> terrain_names;
   TerrainBenchConfig bench;
-  app.add_option("--terrain", terrain_names,
-                 "also the terrain benchmark on these types (or 'all'): fixed patches per "
-                 "type and level, --terrain-episodes each")
-      ->delimiter(',');
-  app.add_option("--levels", bench.levels, "terrain levels (default: every level)")
-      ->delimiter(',');
+  AddTerrainBenchFlags(&app,
+                       "also the terrain benchmark on these types (or 'all'): fixed patches per "
+                       "type and level, --terrain-episodes each",
+                       &terrain_names, &bench.levels, &bench.seed);
   app.add_option("--terrain-episodes", bench.episodes, "episodes per terrain cell")
       ->check(CLI::Range(1, 1 << 30))
-      ->capture_default_str();
-  app.add_option("--terrain-seed", bench.seed, "env seed of the terrain patches")
       ->capture_default_str();
   if (!ParseFlags(&app, argc, argv, first)) return 0;
   threads = SetThreads(threads);

@@ -61,6 +61,14 @@ void PrintEnvSummary(const QuadrupedVecEnv& env) {
   for (const auto& line : env.Model().summary) std::printf("  %s\n", line.c_str());
 }
 
+void AddTerrainBenchFlags(CLI::App* app, const std::string& terrain_help,
+                          std::vector<std::string>* types, std::vector<int>* levels, int* seed) {
+  app->add_option("--terrain", *types, terrain_help)->delimiter(',');
+  app->add_option("--levels", *levels, "terrain levels (default: every level)")->delimiter(',');
+  app->add_option("--terrain-seed", *seed, "env seed of the terrain patches")
+      ->capture_default_str();
+}
+
 int SetThreads(int threads) {
   if (threads <= 0) threads = omp_get_num_procs();
   omp_set_num_threads(threads);

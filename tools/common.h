@@ -29,6 +29,12 @@ void AddRunFlags(CLI::App* app, RunFlags* flags, const std::string& default_conf
 // log dir is also the log dir unless --log-dir says otherwise
 std::vector<std::string> RunOverrides(const CLI::App& app, const RunFlags& flags);
 
+// the terrain benchmark's flags, shared by eval and bench policies: --terrain (types or 'all',
+// comma-separated; `terrain_help` says what the command does with them), --levels,
+// --terrain-seed
+void AddTerrainBenchFlags(CLI::App* app, const std::string& terrain_help,
+                          std::vector<std::string>* types, std::vector<int>* levels, int* seed);
+
 // sets OpenMP and LibTorch thread counts (0 = all cores); returns the count used
 int SetThreads(int threads);
 

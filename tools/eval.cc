@@ -36,14 +36,10 @@ int RunEval(int argc, char** argv, int first) {
   std::vector<std::string> terrain_names;
   std::string markdown;
   TerrainBenchConfig bench;
-  app.add_option("--terrain", terrain_names,
-                 "run the terrain benchmark instead of the command grid: these types (or "
-                 "'all'), each on fixed patches per level, --episodes per cell")
-      ->delimiter(',');
-  app.add_option("--levels", bench.levels, "terrain levels (default: every level)")
-      ->delimiter(',');
-  app.add_option("--terrain-seed", bench.seed, "env seed of the terrain patches")
-      ->capture_default_str();
+  AddTerrainBenchFlags(&app,
+                       "run the terrain benchmark instead of the command grid: these types (or "
+                       "'all'), each on fixed patches per level, --episodes per cell",
+                       &terrain_names, &bench.levels, &bench.seed);
   app.add_option("--markdown", markdown, "write the terrain table as markdown");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
   threads = SetThreads(threads);
