@@ -7,6 +7,7 @@
 #include "learning/checkpoint.h"
 #include "learning/ppo.h"
 #include "learning/runner.h"
+#include "learning/warm_start.h"
 #include "tools/app_config.h"
 #include "tools/commands.h"
 #include "tools/common.h"
@@ -51,7 +52,15 @@ int RunTrain(int argc, char** argv, int first) {
       ->check(CLI::Range(0, 1 << 30));
   app.add_flag("--stop-at-gait", stop_at_gait,
                "end the run at the first --gait-check that walks (the time-to-gait benchmark)");
+  std::string init;
+  app.add_option("--init", init,
+                 "start from this PPO checkpoint's actor and critic (a warm start, iteration 0): "
+                 "the run's observation groups hold every term of the checkpoint's, new input "
+                 "columns start at zero weight; the architecture must be the same");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
+  if (!init.empty() && !flags.resume.empty())
+    throw ConfigError("train: --init and --resume exclude each other (--resume continues a run, "
+                      "--init starts a new one from a checkpoint's weights)");
   const AppConfig config = LoadAppConfig(flags.config, RunOverrides(app, flags));
   const LearningConfig& lc = config.learning;
   RejectSections(lc, {"teacher", "student", "distillation", "stages"}, "train", config.source);
@@ -79,6 +88,7 @@ int RunTrain(int argc, char** argv, int first) {
   const int critic_obs = env.GroupWidth(SetGroup(sets, "critic", "PPO"));
   ActorCritic policy(PolicySpec{actor_obs, env.NumActions(), lc.actor},
                      ValueSpec{critic_obs, lc.critic});
+  if (!init.empty()) std::printf("train: %s\n", WarmStart(init, env.Layout(), sets, &policy).c_str());
   const Symmetry symmetry = EnvSymmetry(env, sets.at("actor"), sets.at("critic"));
   Ppo ppo(policy, lc.ppo, rc.num_steps_per_env, env.NumEnvs(), sets,
           env.Model().has_mirror ? &symmetry : nullptr);
