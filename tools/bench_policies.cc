@@ -200,6 +200,15 @@ int RunBenchPolicies(int argc, char** argv, int first) {
     if (!env_printed) PrintEnvSummary(*env), env_printed = true;
     return env;
   };
+  // every policy's observations checked before any is evaluated (not after an hour of the first)
+  {
+    const auto probe = make_env(1, {});
+    for (const auto& r : reports)
+      CheckLayoutMatches(r.loaded.layout, probe->Layout(), {r.loaded.group},
+                         r.path + " (bench policies runs every policy in the env of the first "
+                         "one's stored config, " + reports.front().path +
+                         ": list first a policy whose config holds every group)");
+  }
   struct Axis {
     const char* name;
     std::vector<double> values;

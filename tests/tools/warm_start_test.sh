@@ -3,7 +3,8 @@
 # (187 height_scan columns added to actor and critic) and saved before any update
 # (--iterations 0) acts as the checkpoint did: the terrain benchmark on rough ground, where the
 # scan is not constant, gives the same numbers for both. A dropped term and --init with --resume
-# exit 2 naming the problem. Usage: SCRIPT TUTOR_BINARY SOURCE_DIR
+# exit 2 naming the problem, and so does bench policies when a later policy's group is not in
+# the first one's env, before it evaluates any. Usage: SCRIPT TUTOR_BINARY SOURCE_DIR
 set -uo pipefail
 tutor=$1 src=$2
 work=$(mktemp -d)
@@ -40,4 +41,12 @@ rc=$?
 rc=$?
 (( rc == 2 )) && grep -q "exclude each other" "$work/both.log" \
   || { echo "FAILED: --init with --resume gave rc $rc"; cat "$work/both.log"; exit 1; }
-echo "errors: a dropped term and --init with --resume exit 2"
+# bench policies in the env of the flat checkpoint's config: the rough one's group differs, found
+# before any evaluation (no nominal episodes run), exit 2 naming the order to use
+"$tutor" bench policies --policy "flat=$work/flat/model_latest.pt" --policy "rough=$work/rough/model_latest.pt" \
+  --no-robustness --episodes 2 --threads 1 > "$work/order.log" 2>&1
+rc=$?
+(( rc == 2 )) && grep -q "list first a policy whose config holds every group" "$work/order.log" \
+  && ! grep -q "flat: latency" "$work/order.log" \
+  || { echo "FAILED: bench policies with mismatched groups gave rc $rc"; cat "$work/order.log"; exit 1; }
+echo "errors: a dropped term, --init with --resume and bench policies' mismatched groups exit 2"
