@@ -147,7 +147,7 @@ void ReadObservations(const ConfigReader& r, ObservationConfig* c) {
 
 void ReadRewards(const ConfigReader& r, RewardConfig* c) {
   r.ExpectKeys({"scales", "tracking_sigma", "base_height_target", "feet_air_time_target",
-                "soft_joint_limit", "collision_force", "clip_negative"});
+                "feet_clearance_target", "soft_joint_limit", "collision_force", "clip_negative"});
   const ConfigReader scales = r.Child("scales");
   for (const std::string& name : scales.Keys()) {
     if (!FindRewardTerm(name))
@@ -162,6 +162,7 @@ void ReadRewards(const ConfigReader& r, RewardConfig* c) {
   r.Read("tracking_sigma", &c->tracking_sigma, 1e-6, kInf);
   r.Read("base_height_target", &c->base_height_target, 0.0, 10.0);
   r.Read("feet_air_time_target", &c->feet_air_time_target, 0.0, 10.0);
+  r.Read("feet_clearance_target", &c->feet_clearance_target, 0.0, 1.0);
   r.Read("soft_joint_limit", &c->soft_joint_limit, 0.0, 1.0);
   r.Read("collision_force", &c->collision_force, 0.0, 1e6);
   r.Read("clip_negative", &c->clip_negative);

@@ -122,6 +122,7 @@ struct RewardConfig {
   double tracking_sigma = 0.25;
   double base_height_target = 0.27;  // m
   double feet_air_time_target = 0.3;  // s
+  double feet_clearance_target = 0.08;  // m, a swing foot's height above the ground under it
   double soft_joint_limit = 0.9;  // fraction of the joint range before dof_pos_limits bites
   double collision_force = 0.1;   // N of contact force that makes a part count as colliding
   bool clip_negative = true;      // the step's total reward is clipped at 0 below

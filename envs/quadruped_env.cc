@@ -123,6 +123,9 @@ QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t
   RewardInputs& in = reward_inputs_;
   in.foot_contact.assign(nf, 0);
   in.foot_stance.assign(nf, 0);
+  in.foot_height.assign(nf, 0.0);
+  for (const auto& term : quadruped.rewards)
+    if (term.first == RewardTerm::kFeetClearance && term.second != 0) needs_foot_height_ = true;
   for (auto* v :
        {&in.torques, &in.joint_vel, &in.last_joint_vel, &in.action, &in.last_action, &in.joint_pos})
     v->assign(nj, 0.0);

@@ -143,6 +143,7 @@ class QuadrupedEnv {
   std::vector<double> foot_force_, part_force_, scratch_;
   std::vector<double> step_one_state_;
   std::vector<bool> last_contact_;
+  bool needs_foot_height_ = false;  // feet_clearance is weighted: FootHeight at every step
   double lin_vel_[3], ang_vel_[3], gravity_[3], up_z_ = 1;
   double world_vel_[3];  // world-frame base linear velocity at the last reading
   double base_rot_[9];   // base -> world rotation (row-major), read by ReadBase

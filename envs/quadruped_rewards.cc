@@ -84,6 +84,12 @@ double RewardTermValue(RewardTerm term, const RewardInputs& in, const RewardConf
         value += (in.standing || in.foot_stance[f]) == static_cast<bool>(in.foot_contact[f]);
       return value / static_cast<double>(in.foot_contact.size());
     }
+    case RewardTerm::kFeetClearance:
+      // a swing foot below the target height: the shortfall, so risers are stepped over
+      if (!in.moving) return 0.0;
+      for (size_t f = 0; f < in.foot_height.size(); ++f)
+        if (!in.foot_stance[f]) value += std::max(0.0, config.feet_clearance_target - in.foot_height[f]);
+      return value;
     case RewardTerm::kTermination:
       return in.fell ? 1.0 : 0.0;
   }
@@ -140,6 +146,7 @@ double QuadrupedEnv::ComputeReward(bool fell) {
     last_contact_[k] = contact;
     in.foot_contact[k] = contact;
     in.foot_stance[k] = FootInStance(k, length_);
+    if (needs_foot_height_) in.foot_height[k] = FootHeight(k);
   }
 
   // this step's state, as the pure term functions read it

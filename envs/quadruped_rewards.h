@@ -29,6 +29,8 @@ struct RewardInputs {
   bool fell = false;         // the step ended in a fall (not a time-out)
   std::vector<char> foot_contact;  // per foot: down this step
   std::vector<char> foot_stance;   // per foot: the gait clock wants it down
+  std::vector<double> foot_height;  // per foot: m, its lowest point above the ground under it
+                                    // (filled only when feet_clearance is weighted)
   double dt = 0.02;          // s, policy step
 };
 

@@ -76,6 +76,7 @@ const std::vector<RewardTermInfo>& RewardTerms() {
       {RewardTerm::kDofPosLimits, "dof_pos_limits"},
       {RewardTerm::kCollision, "collision"},
       {RewardTerm::kGait, "gait"},
+      {RewardTerm::kFeetClearance, "feet_clearance"},
       {RewardTerm::kTermination, "termination"},
   };
   return terms;

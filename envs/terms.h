@@ -58,6 +58,7 @@ enum class RewardTerm {
   kDofPosLimits,     // sum of joint excursions beyond the soft limits (rad)
   kCollision,        // number of collision parts pressing the ground above the threshold
   kGait,             // share of feet whose contact matches the gait clock (env.gait)
+  kFeetClearance,    // sum over feet the clock has in swing of max(0, target - h) (m), moving
   kTermination,      // 1 on a fall (not on a time-out)
 };
 

@@ -228,6 +228,20 @@ TEST(GaitClockTest, RewardIsTheShareOfFeetWhereTheClockWantsThem) {
   EXPECT_DOUBLE_EQ(RewardTermValue(RewardTerm::kGait, in, config), 1.0);
 }
 
+TEST(GaitClockTest, FeetClearancePenalisesOnlySwingFeetBelowTheTarget) {
+  RewardConfig config;
+  config.feet_clearance_target = 0.08;
+  RewardInputs in;
+  in.moving = true;
+  in.foot_stance = {1, 0, 0, 1};             // FL and RR in swing
+  in.foot_height = {0.0, 0.03, 0.10, 0.0};   // FL 5 cm short, RR 2 cm above: only FL counts
+  EXPECT_NEAR(RewardTermValue(RewardTerm::kFeetClearance, in, config), 0.05, 1e-12);
+  in.foot_height = {0.0, -0.01, 0.0, 0.0};   // a foot sunk 1 cm: 9 + 8 cm short
+  EXPECT_NEAR(RewardTermValue(RewardTerm::kFeetClearance, in, config), 0.17, 1e-12);
+  in.moving = false;  // standing still, no foot swings
+  EXPECT_DOUBLE_EQ(RewardTermValue(RewardTerm::kFeetClearance, in, config), 0.0);
+}
+
 TEST(RandomizationTest, OneStepOfLatencyDrivesTowardsTheLastStepsTargets) {
   EnvConfig late = StillConfig(1);
   late.randomization.action_latency[0] = late.randomization.action_latency[1] = 1.0;
