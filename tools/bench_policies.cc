@@ -154,6 +154,10 @@ int RunBenchPolicies(int argc, char** argv, int first) {
   app.add_option("--json", json_path, "write the results as JSON");
   app.add_option("--markdown", markdown_path, "write the tables as markdown");
   app.add_option("--plots", plots, "write PNG plots into this folder (python3-matplotlib)");
+  std::vector<std::string> overrides;
+  app.add_option("--set", overrides,
+                 "override a key of the shared env config (the first policy's), e.g. "
+                 "env.rewards.scales.feet_clearance=-5 (repeatable)");
   bool robustness = true;
   app.add_flag("--robustness,!--no-robustness", robustness,
                "the robustness sweep (on by default)");
@@ -192,7 +196,9 @@ int RunBenchPolicies(int argc, char** argv, int first) {
   // every policy in the env of the first one's stored config, same seed, same commands
   const std::string reference = reports.front().loaded.meta.config;
   bool env_printed = false;
-  auto make_env = [&](int n, std::vector<std::string> extra) {
+  auto make_env = [&](int n, const std::vector<std::string>& point) {
+    std::vector<std::string> extra = overrides;
+    extra.insert(extra.end(), point.begin(), point.end());
     AppendEvalOverrides(n, seed, &extra);
     const AppConfig config = LoadAppConfigText(reference, reports.front().path, extra);
     auto env = std::make_unique<QuadrupedVecEnv>(config.env, config.source);
@@ -254,7 +260,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
       }
     }
     if (!bench.types.empty()) {
-      r.terrain = EvaluateTerrain(reference, reports.front().path + " (stored config)", {},
+      r.terrain = EvaluateTerrain(reference, reports.front().path + " (stored config)", overrides,
                                   bench, threads, r.loaded, r.policy,
                                   [&](const std::string& cell) {
                                     Progress(done, total, r.name + ": terrain " + cell);
