@@ -66,3 +66,21 @@ grep -q "| stairs_up | 9 | 0.2 riser m |" "$work/terrain.txt"
   --markdown "$work/bench_terrain.md" 2> /dev/null > /dev/null
 grep -q "| flat | 0 | - | " "$work/bench_terrain.md"
 if grep -q "| friction |" "$work/bench_terrain.md"; then echo "--no-robustness still swept"; exit 1; fi
+# --set reaches the shared env: 0.1 s episodes at a 0.02 s policy step are 5 steps long; a key
+# the config does not have is an error naming it (exit 2), before any evaluation
+"$tutor" bench policies --policy "teacher=$work/teacher/model_latest.pt" --episodes 2 \
+  --no-robustness --threads 1 --set env.termination.episode_length_s=0.1 \
+  --json "$work/bench_set.json" 2> /dev/null > /dev/null
+/usr/bin/python3 -c "
+import json, sys
+n = json.load(open(sys.argv[1]))['policies'][0]['nominal']
+assert n['mean_episode_length'] == 5, n
+" "$work/bench_set.json"
+set +e
+"$tutor" bench policies --policy "teacher=$work/teacher/model_latest.pt" --episodes 2 \
+  --no-robustness --threads 1 --set env.bogus_key=1 > /dev/null 2> "$work/set_err.txt"
+rc=$?
+set -e
+[[ $rc -eq 2 ]] || { echo "bench policies --set env.bogus_key: exit $rc, expected 2"; exit 1; }
+grep -q "bogus_key" "$work/set_err.txt" || { cat "$work/set_err.txt"; exit 1; }
+echo "bench policies --set: applied to the shared env, unknown keys rejected"
