@@ -50,6 +50,26 @@ std::vector<std::string> QuadrupedVecEnv::MetricNames() const {
   return names;
 }
 
+std::vector<std::string> QuadrupedVecEnv::TerrainTypeNames() const {
+  std::vector<std::string> names;
+  if (!quadruped_.has_terrain) return names;
+  for (const auto& [name, type] : TerrainTypes()) names.push_back(name);
+  return names;
+}
+
+int QuadrupedVecEnv::TerrainTypeOf(int i) const {
+  if (!quadruped_.has_terrain) return -1;
+  const TerrainType type = envs_[i]->terrain_type();
+  for (size_t k = 0; k < TerrainTypes().size(); ++k)
+    if (TerrainTypes()[k].second == type) return static_cast<int>(k);
+  return -1;
+}
+
+std::array<double, 3> QuadrupedVecEnv::CommandOf(int i) const {
+  const double* c = envs_[i]->command();
+  return {c[0], c[1], c[2]};
+}
+
 std::vector<double> QuadrupedVecEnv::MetricValues() const {
   if (!quadruped_.has_terrain) return {};
   const size_t types = quadruped_.config.terrain.types.size();

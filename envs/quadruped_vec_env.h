@@ -34,6 +34,10 @@ class QuadrupedVecEnv : public VecEnv {
   // with terrain: "terrain_level/<type>", the mean level of the envs of each type
   std::vector<std::string> MetricNames() const override;
   std::vector<double> MetricValues() const override;
+  // TerrainTypes()'s names; a type is fixed per env (the curriculum moves levels)
+  std::vector<std::string> TerrainTypeNames() const override;
+  int TerrainTypeOf(int i) const override;
+  std::array<double, 3> CommandOf(int i) const override;
 
   // 0 = OpenMP's default
   void SetNumThreads(int threads) { threads_ = threads; }

@@ -1,6 +1,7 @@
 #ifndef TUTOR_ENVS_VEC_ENV_H_
 #define TUTOR_ENVS_VEC_ENV_H_
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,13 @@ class VecEnv {
   // per type), by name; the names are fixed for the env's life
   virtual std::vector<std::string> MetricNames() const { return {}; }
   virtual std::vector<double> MetricValues() const { return {}; }
+
+  // the domain of env i as it is now, for routing several teachers (distillation): its
+  // terrain type, an index into TerrainTypeNames() (empty, and -1, without terrain), and its
+  // velocity command (lin_vel_x, lin_vel_y, ang_vel_yaw)
+  virtual std::vector<std::string> TerrainTypeNames() const { return {}; }
+  virtual int TerrainTypeOf(int) const { return -1; }
+  virtual std::array<double, 3> CommandOf(int) const { return {0.0, 0.0, 0.0}; }
 
   int GroupWidth(const std::string& group) const { return Layout().Group(group).width; }
 };

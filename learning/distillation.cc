@@ -23,10 +23,23 @@ std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(OptimizerType type,
   throw Error("unreachable optimizer type");
 }
 
+// the width of the stored teacher features: every teacher's matched hidden layer, joined
+int TeacherFeatureWidth(const StudentTeacher& model, BcLoss loss) {
+  if (loss != BcLoss::kFeature) return 0;
+  int width = 0;
+  for (const auto& t : model->teachers) width += t->HiddenWidth(model->teacher_feature_layer);
+  return width;
+}
+
 }  // namespace
 
 torch::Tensor DistillationLoss(const DistillationConfig& c, const DistillationLossInput& in,
                                torch::nn::Linear projection) {
+  return DistillationLoss(c, in, std::vector<torch::nn::Linear>{projection});
+}
+
+torch::Tensor DistillationLoss(const DistillationConfig& c, const DistillationLossInput& in,
+                               std::vector<torch::nn::Linear> projections) {
   const auto& s = in.student_mean;
   const auto& t = in.teacher_mean;
   switch (c.loss) {
@@ -44,12 +57,54 @@ torch::Tensor DistillationLoss(const DistillationConfig& c, const DistillationLo
     }
     case BcLoss::kFeature: {
       const auto action = (s - t).square().mean();
-      const auto feature =
-          (projection->forward(in.student_features) - in.teacher_features).square().mean();
+      if (!in.teacher_weights.defined()) {
+        const auto feature =
+            (projections.at(0)->forward(in.student_features) - in.teacher_features)
+                .square()
+                .mean();
+        return action + c.feature_coef * feature;
+      }
+      torch::Tensor feature;
+      int64_t offset = 0;
+      for (size_t k = 0; k < projections.size(); ++k) {
+        const auto projected = projections[k]->forward(in.student_features);
+        const int64_t width = projected.size(1);
+        const auto target = in.teacher_features.narrow(1, offset, width);
+        offset += width;
+        const auto per_sample = (projected - target).square().mean(1, true);  // [B, 1]
+        const auto term =
+            (in.teacher_weights.narrow(1, static_cast<int64_t>(k), 1) * per_sample).mean();
+        feature = feature.defined() ? feature + term : term;
+      }
       return action + c.feature_coef * feature;
     }
   }
   throw Error("unreachable loss type");
+}
+
+TeacherLabel CombineTeachers(const std::vector<torch::Tensor>& means,
+                             const std::vector<torch::Tensor>& stds, const torch::Tensor& index,
+                             BcLoss loss) {
+  const int64_t k = static_cast<int64_t>(means.size());
+  const auto all_means = torch::stack(means);  // [K, B, A]
+  const auto all_stds = torch::stack(stds);    // [K, A]
+  const int64_t batch = all_means.size(1);
+  TeacherLabel label;
+  if (index.defined()) {
+    const auto rows = torch::arange(batch, torch::kLong);
+    label.mean = all_means.index({index, rows});  // [B, A]
+    label.std = all_stds.index_select(0, index);  // [B, A]
+    label.weights = torch::one_hot(index, k).to(torch::kFloat32);
+    return label;
+  }
+  const auto precision = all_stds.square().reciprocal();  // [K, A]
+  const auto total = precision.sum(0);                     // [A]
+  label.std = total.rsqrt().expand({batch, all_stds.size(1)}).contiguous();
+  label.mean = loss == BcLoss::kKl
+                   ? (all_means * (precision / total).unsqueeze(1)).sum(0)
+                   : all_means.mean(0);
+  label.weights = torch::full({batch, k}, 1.0 / static_cast<double>(k));
+  return label;
 }
 
 Distillation::Distillation(StudentTeacher model, const DistillationConfig& config, int num_steps,
@@ -58,13 +113,13 @@ Distillation::Distillation(StudentTeacher model, const DistillationConfig& confi
       config_(config),
       sets_(std::move(sets)),
       student_group_(SetGroup(sets_, "student", "distillation")),
-      teacher_group_(SetGroup(sets_, "teacher", "distillation")),
       storage_(RolloutStorage::Mode::kDistillation, num_steps, num_envs,
                {model_->student->spec.obs, 0, model_->student->spec.actions,
-                config.loss == BcLoss::kFeature
-                    ? model_->teacher->HiddenWidth(model_->teacher_feature_layer)
-                    : 0}) {
-  if (config_.loss == BcLoss::kFeature && !model_->projection)
+                TeacherFeatureWidth(model_, config.loss), model_->NumTeachers()}) {
+  for (int k = 0; k < model_->NumTeachers(); ++k)
+    teacher_groups_.push_back(SetGroup(sets_, TeacherRole(k), "distillation"));
+  if (config_.loss == BcLoss::kFeature &&
+      static_cast<int>(model_->projections.size()) != model_->NumTeachers())
     throw ConfigError("distillation.loss: 'feature' needs the model built with a projection");
   optimizer_ = MakeOptimizer(config_.optimizer, model_->StudentParameters(), config_.learning_rate);
   learning_rate_ = config_.learning_rate;
@@ -85,21 +140,57 @@ double Distillation::TeacherMixProbability() const {
   return std::max(0.0, config_.teacher_mix_start * left);
 }
 
+std::vector<std::string> Distillation::StatNames() const {
+  std::vector<std::string> names = {"behavior_loss", "optimizer_steps", "teacher_mix"};
+  if (model_->NumTeachers() > 1)
+    for (int k = 0; k < model_->NumTeachers(); ++k)
+      names.push_back("teacher_share/" + TeacherRole(k));
+  return names;
+}
+
 torch::Tensor Distillation::Act(const ObsMap& obs) {
   torch::NoGradGuard no_grad;
   const auto& student_obs = obs.at(student_group_);
-  const auto& teacher_obs = obs.at(teacher_group_);
   if (storage_.Step() == 0 && model_->student->memory)
     rollout_start_memory_ = model_->student->memory->State();
-  // the teacher labels every visited state (and its hidden layer, for feature matching)
+  // every teacher labels every visited state (and its hidden layer, for feature matching)
+  const int k_count = model_->NumTeachers();
+  const bool features = storage_.teacher_features.defined();
+  std::vector<torch::Tensor> means, hidden, stds;
+  for (int k = 0; k < k_count; ++k) {
+    auto& teacher = model_->teachers[k];
+    const auto& teacher_obs = obs.at(teacher_groups_[k]);
+    if (features) {
+      auto [f, mean] = teacher->ForwardWithHidden(teacher_obs, model_->teacher_feature_layer);
+      hidden.push_back(f);
+      means.push_back(mean);
+    } else {
+      means.push_back(teacher->forward(teacher_obs));
+    }
+    stds.push_back(teacher->Std().detach());
+  }
   torch::Tensor teacher_actions;
-  if (storage_.teacher_features.defined()) {
-    auto [features, mean] =
-        model_->teacher->ForwardWithHidden(teacher_obs, model_->teacher_feature_layer);
-    transition_.teacher_features = features;
-    teacher_actions = mean;
+  if (k_count == 1) {
+    teacher_actions = means[0];
+    if (features) transition_.teacher_features = hidden[0];
   } else {
-    teacher_actions = model_->TeacherAct(teacher_obs);
+    torch::Tensor index;  // undefined: the ensemble
+    if (config_.teacher_routing == TeacherRouting::kDomain) {
+      if (!router_)
+        throw Error("distillation: several teachers routed by domain, but no router was set");
+      auto route = router_();
+      if (static_cast<int64_t>(route.size()) != student_obs.size(0))
+        throw Error("distillation: the router gave " + std::to_string(route.size()) +
+                    " teachers for " + std::to_string(student_obs.size(0)) + " envs");
+      index = torch::tensor(route, torch::kLong);
+      if (index.min().item<int64_t>() < 0 || index.max().item<int64_t>() >= k_count)
+        throw Error("distillation: the router named a teacher out of range");
+    }
+    const TeacherLabel label = CombineTeachers(means, stds, index, config_.loss);
+    teacher_actions = label.mean;
+    transition_.teacher_std = label.std;
+    transition_.teacher_weights = label.weights;
+    if (features) transition_.teacher_features = torch::cat(hidden, 1);
   }
   const auto mean = model_->student->forward(student_obs);
   auto actions = mean + model_->student->Std() * torch::randn_like(mean);
@@ -160,8 +251,13 @@ Stats Distillation::Update() {
       }
       in.student_std = student->Std();
       in.teacher_mean = storage_.teacher_actions[t];
-      in.teacher_std = teacher_std;
-      const auto l = DistillationLoss(config_, in, model_->projection);
+      if (storage_.teacher_std.defined()) {  // several teachers: the label's own
+        in.teacher_std = storage_.teacher_std[t];
+        in.teacher_weights = storage_.teacher_weights[t];
+      } else {
+        in.teacher_std = teacher_std;
+      }
+      const auto l = DistillationLoss(config_, in, model_->projections);
       loss_sum += l.item<double>();
       loss = loss.defined() ? loss + l : l;
       if (++count % config_.gradient_length == 0) step();
@@ -173,6 +269,12 @@ Stats Distillation::Update() {
   // student normalizer statistics move after the update (as in PPO)
   student->normalizer->Update(storage_.observations);
   if (student->memory) student->memory->SetState(rollout_end_memory);
+  // several teachers: the share of this rollout's samples each one labelled
+  if (storage_.teacher_weights.defined() && steps > 0) {
+    const auto share = storage_.teacher_weights.narrow(0, 0, steps).mean(std::vector<int64_t>{0, 1});
+    for (int k = 0; k < model_->NumTeachers(); ++k)
+      stats["teacher_share/" + TeacherRole(k)] = share[k].item<double>();
+  }
   storage_.Clear();
   ++updates_;
   optimizer_steps_ += optimizer_steps;
@@ -195,7 +297,7 @@ void Distillation::Load(torch::serialize::InputArchive* archive) {
   torch::serialize::InputArchive model, optimizer;
   archive->read("policy", model);
   model_->load(model);
-  model_->teacher->eval();
+  for (auto& t : model_->teachers) t->eval();
   archive->read("optimizer", optimizer);
   optimizer_->load(optimizer);
   c10::IValue updates;

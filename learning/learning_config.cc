@@ -87,7 +87,8 @@ void ReadDistillation(const ConfigReader& r, DistillationConfig* c) {
   r.ExpectKeys({"loss", "huber_delta", "kl_direction", "kl_temperature", "feature_teacher_layer",
                 "feature_student_layer", "feature_coef", "num_learning_epochs", "gradient_length",
                 "optimizer", "learning_rate", "final_learning_rate", "lr_decay_iterations",
-                "max_grad_norm", "teacher_mix_start", "teacher_mix_iterations"});
+                "max_grad_norm", "teacher_mix_start", "teacher_mix_iterations",
+                "teacher_routing"});
   r.ReadChoice("loss", BcLosses(), &c->loss);
   r.Read("huber_delta", &c->huber_delta, 1e-9, kInf);
   r.ReadChoice("kl_direction", KlDirections(), &c->kl_direction);
@@ -104,6 +105,44 @@ void ReadDistillation(const ConfigReader& r, DistillationConfig* c) {
   r.Read("max_grad_norm", &c->max_grad_norm, 1e-9, kInf);
   r.Read("teacher_mix_start", &c->teacher_mix_start, 0.0, 1.0);
   r.Read("teacher_mix_iterations", &c->teacher_mix_iterations, 0, 1 << 30);
+  r.ReadChoice("teacher_routing", TeacherRoutings(), &c->teacher_routing);
+}
+
+// `teachers:` a list of {checkpoint, terrain, command, envs}; replaces the list of layers below
+void ReadTeachers(const ConfigReader& r, LearningConfig* config) {
+  const YAML::Node list = r.node()["teachers"];
+  if (!list.IsSequence() || list.size() == 0)
+    r.Fail("teachers", "a non-empty list of {checkpoint: FILE, terrain/command/envs: rules}");
+  config->teachers.clear();
+  for (size_t i = 0; i < list.size(); ++i) {
+    const ConfigReader entry(list[i], r.file(), r.KeyPath("teachers[" + std::to_string(i) + "]"));
+    if (!list[i].IsMap()) r.Fail("teachers[" + std::to_string(i) + "]", "a mapping");
+    entry.ExpectKeys({"checkpoint", "terrain", "command", "envs"});
+    TeacherSource t;
+    if (!entry.Has("checkpoint")) entry.Fail("checkpoint", "the teacher's checkpoint file");
+    entry.ReadPath("checkpoint", &t.checkpoint);
+    entry.Read("terrain", &t.domain.terrain);
+    if (entry.Has("terrain") && t.domain.terrain.empty())
+      entry.Fail("terrain", "a non-empty list of terrain types");
+    if (entry.Has("command")) {
+      const ConfigReader command = entry.Child("command");
+      command.ExpectKeys({"lin_vel_x", "lin_vel_y", "ang_vel_yaw"});
+      const char* axes[] = {"lin_vel_x", "lin_vel_y", "ang_vel_yaw"};
+      for (int a = 0; a < 3; ++a) {
+        if (!command.Has(axes[a])) continue;
+        std::pair<double, double> range;
+        command.ReadRange(axes[a], &range.first, &range.second);
+        t.domain.command[a] = range;
+      }
+    }
+    if (entry.Has("envs")) {
+      entry.ReadRange("envs", &t.domain.envs_from, &t.domain.envs_to);
+      if (t.domain.envs_from < 0 || t.domain.envs_to > 1 ||
+          t.domain.envs_from >= t.domain.envs_to)
+        entry.Fail("envs", "a [from, to) share of the env ids with 0 <= from < to <= 1");
+    }
+    config->teachers.push_back(t);
+  }
 }
 
 // each stage: a student (layered over the top-level `student:`) and an iteration budget
@@ -174,9 +213,15 @@ const ChoiceTable<OptimizerType>& OptimizerTypes() {
   return table;
 }
 
+const ChoiceTable<TeacherRouting>& TeacherRoutings() {
+  static const ChoiceTable<TeacherRouting> table = {{"domain", TeacherRouting::kDomain},
+                                                    {"ensemble", TeacherRouting::kEnsemble}};
+  return table;
+}
+
 const std::vector<std::string>& LearningSections() {
   static const std::vector<std::string> sections = {
-      "policy", "ppo", "runner", "teacher", "student", "distillation", "stages"};
+      "policy", "ppo", "runner", "teacher", "teachers", "student", "distillation", "stages"};
   return sections;
 }
 
@@ -186,7 +231,17 @@ void ReadLearningConfig(const ConfigReader& layer, LearningConfig* config) {
   if (layer.Has("policy")) ReadPolicySection(layer.Child("policy"), config);
   if (layer.Has("ppo")) ReadPpo(layer.Child("ppo"), &config->ppo);
   if (layer.Has("runner")) ReadRunner(layer.Child("runner"), &config->runner);
-  layer.ReadPath("teacher", &config->teacher);
+  // one teacher or several: the layer that names one replaces what the layers below set
+  if (layer.Has("teacher") && layer.Has("teachers"))
+    layer.Fail("teachers", "either `teacher:` (one checkpoint) or `teachers:` (a list), not both");
+  if (layer.Has("teacher")) {
+    layer.ReadPath("teacher", &config->teacher);
+    config->teachers.clear();
+  }
+  if (layer.Has("teachers")) {
+    ReadTeachers(layer, config);
+    config->teacher.clear();
+  }
   if (layer.Has("student")) ReadStudent(layer.Child("student"), &config->student);
   if (layer.Has("distillation"))
     ReadDistillation(layer.Child("distillation"), &config->distillation);
@@ -202,6 +257,13 @@ void ValidateLearningConfig(const LearningConfig& c, const std::string& source, 
   if (c.ppo.schedule == Schedule::kLinear && c.ppo.lr_decay_iterations < 1)
     throw ConfigError(source + ": ppo.lr_decay_iterations: the linear schedule needs the number "
                       "of updates it decays over (expected >= 1)");
+  if (c.distillation.teacher_routing == TeacherRouting::kEnsemble)
+    for (size_t i = 0; i < c.teachers.size(); ++i)
+      if (!c.teachers[i].domain.Empty())
+        throw ConfigError(source + ": teachers[" + std::to_string(i) +
+                          "]: a domain rule with distillation.teacher_routing: ensemble "
+                          "(every teacher labels every sample; remove the rule or route by "
+                          "domain)");
   const int64_t transitions = static_cast<int64_t>(num_envs) * c.runner.num_steps_per_env;
   if (c.ppo.num_mini_batches > transitions)
     throw ConfigError(source + ": ppo.num_mini_batches: " +

@@ -26,6 +26,8 @@ enum class Schedule { kAdaptive, kFixed, kLinear };
 enum class BcLoss { kMse, kHuber, kKl, kFeature };
 enum class KlDirection { kForward, kReverse };
 enum class OptimizerType { kAdam, kAdamW, kSgd, kRmsProp };
+// several teachers: each sample labelled by the teacher whose domain holds its env, or by all
+enum class TeacherRouting { kDomain, kEnsemble };
 
 const ChoiceTable<Activation>& Activations();
 const ChoiceTable<MemoryType>& MemoryTypes();
@@ -34,6 +36,7 @@ const ChoiceTable<Schedule>& Schedules();
 const ChoiceTable<BcLoss>& BcLosses();
 const ChoiceTable<KlDirection>& KlDirections();
 const ChoiceTable<OptimizerType>& OptimizerTypes();
+const ChoiceTable<TeacherRouting>& TeacherRoutings();
 
 // A Gaussian policy network: normalizer -> optional LSTM/GRU -> MLP -> mean, with a std.
 // The PPO actor, a distillation student and a (frozen) teacher are all this.
@@ -117,6 +120,29 @@ struct DistillationConfig {
   // to 0 over `teacher_mix_iterations` iterations (0: the student always acts)
   double teacher_mix_start = 0.0;
   int teacher_mix_iterations = 0;
+  // with `teachers:`: domain (each env's label from the first teacher whose domain holds it)
+  // or ensemble (every sample from all: the mean action; for kl the product of the teachers'
+  // Gaussians, a per-dimension weighted mean since each teacher's std is state-independent)
+  TeacherRouting teacher_routing = TeacherRouting::kDomain;
+};
+
+// The envs one teacher of a `teachers:` list labels: every rule given must hold (a teacher
+// with none labels whatever the teachers before it leave). Rules are read at every step, so an
+// env that the curriculum moves to another terrain type at reset, or whose command is
+// resampled, changes teacher then.
+struct TeacherDomain {
+  std::vector<std::string> terrain;  // terrain type names; empty: any
+  // per command axis (lin_vel_x, lin_vel_y, ang_vel_yaw): [low, high]; absent: any
+  std::map<int, std::pair<double, double>> command;
+  double envs_from = 0.0, envs_to = 1.0;  // env ids i with from <= i / N < to
+  bool Empty() const {
+    return terrain.empty() && command.empty() && envs_from == 0.0 && envs_to == 1.0;
+  }
+};
+
+struct TeacherSource {
+  std::string checkpoint;  // resolved against the config's folder
+  TeacherDomain domain;
 };
 
 // one stage of a progressive chain: this student's architecture and iteration budget
@@ -125,14 +151,15 @@ struct DistillStage {
   int iterations = 0;
 };
 
-// every learning section of a config file (`policy`, `ppo`, `runner`, `teacher`, `student`,
-// `distillation`, `stages`), and which of them the layers named
+// every learning section of a config file (`policy`, `ppo`, `runner`, `teacher`, `teachers`,
+// `student`, `distillation`, `stages`), and which of them the layers named
 struct LearningConfig {
   PolicyConfig actor{{512, 256, 128}};  // PPO `policy:` section (actor_* keys)
   CriticConfig critic;                  // PPO `policy:` section (critic_* keys)
   PpoConfig ppo;
   RunnerConfig runner;
   std::string teacher;  // teacher checkpoint, resolved against the config's folder
+  std::vector<TeacherSource> teachers;  // several teachers (exclusive with `teacher`)
   PolicyConfig student{{256, 128, 64}, Activation::kElu, MemoryType::kNone, 128, 1, 0.1};
   DistillationConfig distillation;
   std::vector<DistillStage> stages;  // a progressive chain; empty: one stage

@@ -5,7 +5,11 @@
 namespace tutor {
 
 LoadedPolicy LoadPolicy(const std::string& path, const std::string& which) {
-  if (!which.empty() && which != "teacher" && which != "student")
+  // "teacher_1", ...: the further teachers of a multi-teacher distillation checkpoint
+  const bool further_teacher =
+      which.rfind("teacher_", 0) == 0 && which.size() > 8 &&
+      which.find_first_not_of("0123456789", 8) == std::string::npos;
+  if (!which.empty() && which != "teacher" && which != "student" && !further_teacher)
     throw ConfigError("--policy: expected 'teacher' or 'student', got '" + which + "'");
   torch::serialize::InputArchive archive;
   LoadedPolicy loaded;
@@ -14,13 +18,13 @@ LoadedPolicy LoadPolicy(const std::string& path, const std::string& which) {
 
   // which network of the checkpoint: the only place that tells PPO from distillation
   if (meta.kind == "ppo") {
-    if (which == "student")
+    if (which == "student" || further_teacher)
       throw ConfigError(path + ": a PPO checkpoint holds only a teacher (--policy teacher)");
     loaded.role = "actor";
     loaded.name = "teacher";
   } else if (meta.kind == "distillation") {
     loaded.role = which.empty() ? "student" : which;
-    loaded.name = loaded.role;
+    loaded.name = further_teacher ? "teacher" : loaded.role;
   } else {
     throw CheckpointError(path + ": unknown checkpoint kind '" + meta.kind + "'");
   }

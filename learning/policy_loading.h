@@ -22,7 +22,8 @@ struct LoadedPolicy {
 // The one loader of tutor's policies (eval, play, export, bench, and distill's teacher).
 // `which`: "" for the checkpoint's acting policy (a PPO checkpoint's actor, a distillation
 // checkpoint's student), "teacher" (a PPO actor, or a distillation checkpoint's teacher) or
-// "student". Opens the archive once; the architecture comes from the checkpoint.
+// "student" ("teacher_1", ... for the further teachers of a multi-teacher distillation).
+// Opens the archive once; the architecture comes from the checkpoint.
 // ConfigError for a `which` the checkpoint does not hold; CheckpointError for a bad file.
 LoadedPolicy LoadPolicy(const std::string& path, const std::string& which = "");
 

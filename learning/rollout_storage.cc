@@ -14,6 +14,10 @@ RolloutStorage::RolloutStorage(Mode mode_, int num_steps, int num_envs, const Di
   if (mode == Mode::kDistillation) {
     teacher_actions = torch::zeros({t, n, dims.actions});
     if (dims.teacher_features > 0) teacher_features = torch::zeros({t, n, dims.teacher_features});
+    if (dims.teachers > 1) {
+      teacher_std = torch::zeros({t, n, dims.actions});
+      teacher_weights = torch::zeros({t, n, dims.teachers});
+    }
   } else {
     critic_observations = torch::zeros({t, n, dims.critic_observations});
     values = torch::zeros({t, n, 1});
@@ -34,6 +38,10 @@ void RolloutStorage::Add(const Transition& tr) {
   if (mode == Mode::kDistillation) {
     teacher_actions[step_].copy_(tr.teacher_actions);
     if (teacher_features.defined()) teacher_features[step_].copy_(tr.teacher_features);
+    if (teacher_std.defined()) {
+      teacher_std[step_].copy_(tr.teacher_std);
+      teacher_weights[step_].copy_(tr.teacher_weights);
+    }
   } else {
     critic_observations[step_].copy_(tr.critic_observations);
     values[step_].copy_(tr.values);

@@ -25,7 +25,9 @@ struct Transition {
   torch::Tensor action_std;           // [N, A]
   // distillation
   torch::Tensor teacher_actions;      // [N, A]
-  torch::Tensor teacher_features;     // [N, F] (feature loss only)
+  torch::Tensor teacher_features;     // [N, F] (feature loss only; several teachers: each's, joined)
+  torch::Tensor teacher_std;          // [N, A] (several teachers: the label's std)
+  torch::Tensor teacher_weights;      // [N, K] (several teachers: each one's share of the label)
 };
 
 struct MiniBatch {
@@ -42,6 +44,7 @@ class RolloutStorage {
     int critic_observations = 0;  // rl
     int actions = 0;
     int teacher_features = 0;     // distillation with feature matching; 0: none
+    int teachers = 1;             // distillation: > 1 keeps a std and weights per sample
   };
 
   RolloutStorage(Mode mode, int num_steps, int num_envs, const Dims& dims);
@@ -75,6 +78,8 @@ class RolloutStorage {
   torch::Tensor advantages;           // [T, N, 1] (rl)
   torch::Tensor teacher_actions;      // [T, N, A] (distillation)
   torch::Tensor teacher_features;     // [T, N, F] (distillation, feature loss)
+  torch::Tensor teacher_std;          // [T, N, A] (distillation, several teachers)
+  torch::Tensor teacher_weights;      // [T, N, K] (distillation, several teachers)
 
  private:
   int step_ = 0;

@@ -21,8 +21,8 @@ void Merge(YAML::Node target, const YAML::Node& layer) {
 }
 
 void ReadLayer(const ConfigReader& reader, AppConfig* config, YAML::Node merged, int depth) {
-  reader.ExpectKeys({"base", "env", "policy", "ppo", "runner", "teacher", "student",
-                     "distillation", "stages"});
+  reader.ExpectKeys({"base", "env", "policy", "ppo", "runner", "teacher", "teachers",
+                     "student", "distillation", "stages"});
   if (reader.Has("base")) {
     if (depth >= kMaxBaseDepth) reader.Fail("base", "at most 8 nested base files (a cycle?)");
     std::string base;
@@ -41,7 +41,16 @@ AppConfig Finish(AppConfig config, YAML::Node merged, const std::vector<std::str
   // the resolved text must stand alone: paths become absolute
   config.env.robot.mjcf = std::filesystem::absolute(config.env.robot.mjcf).lexically_normal();
   merged["env"]["robot"]["mjcf"] = config.env.robot.mjcf;
-  if (!config.learning.teacher.empty()) merged["teacher"] = config.learning.teacher;
+  // one of `teacher` / `teachers` survives the layering (the layer that named it last)
+  if (!config.learning.teacher.empty()) {
+    merged["teacher"] = config.learning.teacher;
+    merged.remove("teachers");
+  }
+  if (!config.learning.teachers.empty()) {
+    merged.remove("teacher");
+    for (size_t i = 0; i < config.learning.teachers.size(); ++i)
+      merged["teachers"][i]["checkpoint"] = config.learning.teachers[i].checkpoint;
+  }
   YAML::Emitter out;
   out << merged;
   config.resolved = out.c_str();

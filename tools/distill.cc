@@ -1,12 +1,14 @@
 // tutor distill: a proprioceptive student from a frozen privileged teacher (DAgger-style),
 // optionally as a progressive chain of ever smaller students.
 #include <cstdio>
+#include <memory>
 
 #include "core/error.h"
 #include "envs/quadruped_vec_env.h"
 #include "learning/distillation.h"
 #include "learning/policy_loading.h"
 #include "learning/runner.h"
+#include "learning/teacher_router.h"
 #include "tools/app_config.h"
 #include "tools/commands.h"
 #include "tools/common.h"
@@ -14,54 +16,94 @@
 namespace tutor {
 namespace {
 
-// one distillation run: a `student` learns from the teacher in `teacher_path` (or, resuming,
-// the one stored in `resume`) until `iterations`; returns the final checkpoint's path
+// one distillation run: a `student` learns from the teachers in `teachers` (or, resuming,
+// those stored in `resume`) until `iterations`; returns the final checkpoint's path
 std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student_config,
-                            const std::string& teacher_path, const std::string& log_dir,
+                            const std::vector<TeacherSource>& teachers, const std::string& log_dir,
                             int iterations, const std::string& resume, int threads) {
   const LearningConfig& lc = config.learning;
+  const DistillationConfig& dc = lc.distillation;
   RunnerConfig rc = lc.runner;
   rc.log_dir = log_dir;
-  // the teacher, with the set it reads: from a PPO checkpoint (its actor), a previous stage
-  // (its student) or, resuming, the run's own checkpoint (its teacher)
-  if (resume.empty() && teacher_path.empty())
+  // the teachers, each with the set it reads: from a PPO checkpoint (its actor), a previous
+  // stage (its student) or, resuming, the run's own checkpoint (its teachers)
+  if (resume.empty() && teachers.empty())
     throw ConfigError(config.source +
                       ": teacher: distillation needs a teacher checkpoint "
-                      "(set `teacher:` in the config or pass --teacher)");
-  const std::string source = resume.empty() ? teacher_path : resume;
-  const LoadedPolicy teacher = LoadPolicy(source, resume.empty() ? "" : "teacher");
-  // the sets: the student's from the config, the teacher's from its checkpoint (a config that
+                      "(set `teacher:` or `teachers:` in the config, or pass --teacher)");
+  std::vector<LoadedPolicy> loaded;
+  std::vector<std::string> sources;
+  if (resume.empty()) {
+    for (const auto& t : teachers) {
+      loaded.push_back(LoadPolicy(t.checkpoint));
+      sources.push_back(t.checkpoint);
+    }
+  } else {
+    loaded.push_back(LoadPolicy(resume, "teacher"));
+    for (int k = 1; loaded[0].meta.sets.count(TeacherRole(k)); ++k)
+      loaded.push_back(LoadPolicy(resume, TeacherRole(k)));
+    sources.assign(loaded.size(), resume);
+    if (loaded.size() != std::max<size_t>(1, teachers.size()))
+      throw ConfigError(config.source + ": teachers: " + std::to_string(teachers.size()) +
+                        " in the config, but " + resume + " was trained by " +
+                        std::to_string(loaded.size()));
+  }
+  // the sets: the student's from the config, each teacher's from its checkpoint (a config that
   // names another one is an error, not ignored)
-  const auto configured = rc.observation_sets.find("teacher");
-  if (configured != rc.observation_sets.end() && configured->second != teacher.group)
-    throw ConfigError(config.source + ": runner.observation_sets.teacher: '" + configured->second +
-                      "', but the teacher in " + source + " reads '" + teacher.group + "'");
+  std::vector<std::string> roles = {"student"};
+  ObservationSets defaults = {{"student", "policy"}};
+  for (size_t k = 0; k < loaded.size(); ++k) {
+    const std::string role = TeacherRole(static_cast<int>(k));
+    const auto configured = rc.observation_sets.find(role);
+    if (configured != rc.observation_sets.end() && configured->second != loaded[k].group)
+      throw ConfigError(config.source + ": runner.observation_sets." + role + ": '" +
+                        configured->second + "', but the teacher in " + sources[k] +
+                        " reads '" + loaded[k].group + "'");
+    roles.push_back(role);
+    defaults[role] = loaded[k].group;
+  }
   const ObservationSets sets =
-      ResolveObservationSets(rc.observation_sets, {"student", "teacher"},
-                             {{"student", "policy"}, {"teacher", teacher.group}}, config.source);
-  const int start_iteration = resume.empty() ? 0 : teacher.meta.iteration;
+      ResolveObservationSets(rc.observation_sets, roles, defaults, config.source);
+  const int start_iteration = resume.empty() ? 0 : loaded[0].meta.iteration;
   EnvConfig env_config = config.env;
   env_config.seed += start_iteration;
   QuadrupedVecEnv env(env_config, config.source);
   PrintEnvSummary(env);
   env.SetNumThreads(threads);
-  CheckLayoutMatches(teacher.layout, env.Layout(), {teacher.group}, source);
+  std::vector<PolicyNet> nets;
+  for (size_t k = 0; k < loaded.size(); ++k) {
+    CheckLayoutMatches(loaded[k].layout, env.Layout(), {loaded[k].group}, sources[k]);
+    nets.push_back(loaded[k].net);
+  }
 
-  const DistillationConfig& dc = lc.distillation;
   const std::string student_group = sets.at("student");
   PolicyNet student(PolicySpec{env.GroupWidth(student_group), env.NumActions(), student_config});
-  StudentTeacher model(student, teacher.net, dc.feature_student_layer, dc.feature_teacher_layer,
+  StudentTeacher model(student, nets, dc.feature_student_layer, dc.feature_teacher_layer,
                        dc.loss == BcLoss::kFeature);
   Distillation algorithm(model, dc, rc.num_steps_per_env, env.NumEnvs(), sets);
+  std::unique_ptr<TeacherRouter> router;
+  if (loaded.size() > 1 && dc.teacher_routing == TeacherRouting::kDomain) {
+    std::vector<TeacherDomain> domains;
+    for (const auto& t : teachers) domains.push_back(t.domain);
+    router = std::make_unique<TeacherRouter>(domains, env, config.source);
+    algorithm.SetRouter([&router, &env] { return router->Route(env); });
+  }
   Runner runner(&env, &algorithm, rc, config.resolved);
   ResumeIfAsked(&runner, resume);
-  std::printf(
-      "distill: %d envs x %d steps, student on '%s' (%d; %s memory, %lld parameters), "
-      "teacher on '%s' (%d), loss %s, log %s\n",
-      env.NumEnvs(), rc.num_steps_per_env, student_group.c_str(), env.GroupWidth(student_group),
-      ChoiceName(MemoryTypes(), student_config.memory),
-      static_cast<long long>(student->NumParameters()), teacher.group.c_str(),
-      env.GroupWidth(teacher.group), ChoiceName(BcLosses(), dc.loss), rc.log_dir.c_str());
+  std::printf("distill: %d envs x %d steps, student on '%s' (%d; %s memory, %lld parameters), "
+              "loss %s, log %s\n",
+              env.NumEnvs(), rc.num_steps_per_env, student_group.c_str(),
+              env.GroupWidth(student_group), ChoiceName(MemoryTypes(), student_config.memory),
+              static_cast<long long>(student->NumParameters()), ChoiceName(BcLosses(), dc.loss),
+              rc.log_dir.c_str());
+  for (size_t k = 0; k < loaded.size(); ++k)
+    std::printf("  %s: %s on '%s' (%d)%s\n", TeacherRole(static_cast<int>(k)).c_str(),
+                sources[k].c_str(), loaded[k].group.c_str(), env.GroupWidth(loaded[k].group),
+                loaded.size() == 1 ? ""
+                : router           ? (k < teachers.size() && teachers[k].domain.Empty()
+                                          ? ", labels what the others leave"
+                                          : ", labels its domain")
+                                   : ", in the ensemble");
   runner.Learn(iterations);
   ReportRun(runner, rc.log_dir);
   return rc.log_dir + "/model_latest.pt";
@@ -85,19 +127,24 @@ int RunDistill(int argc, char** argv, int first) {
   torch::manual_seed(config.env.seed);
   InstallStopHandler();
 
+  std::vector<TeacherSource> teachers = lc.teachers;
+  if (!lc.teacher.empty()) teachers = {TeacherSource{lc.teacher, {}}};
   if (lc.stages.empty()) {
-    DistillStageRun(config, lc.student, lc.teacher, lc.runner.log_dir, lc.runner.max_iterations,
+    DistillStageRun(config, lc.student, teachers, lc.runner.log_dir, lc.runner.max_iterations,
                     ResumeCheckpoint(flags.resume), threads);
     return 0;
   }
   if (!flags.resume.empty()) throw ConfigError("distill: --resume applies to single-stage configs");
-  // progressive: each stage's student is the next stage's teacher
-  std::string teacher = lc.teacher;
+  // progressive: the first stage learns from the config's teacher (or teachers), each later
+  // one from the stage before it
   for (size_t k = 0; k < lc.stages.size() && !Runner::StopRequested(); ++k) {
     const std::string dir = lc.runner.log_dir + "/stage_" + std::to_string(k);
-    std::printf("== stage %zu/%zu: teacher %s\n", k + 1, lc.stages.size(), teacher.c_str());
-    teacher = DistillStageRun(config, lc.stages[k].student, teacher, dir, lc.stages[k].iterations,
-                              "", threads);
+    std::printf("== stage %zu/%zu: teacher %s%s\n", k + 1, lc.stages.size(),
+                teachers.empty() ? "(none)" : teachers[0].checkpoint.c_str(),
+                teachers.size() > 1 ? " and the others of `teachers:`" : "");
+    const std::string student = DistillStageRun(config, lc.stages[k].student, teachers, dir,
+                                                lc.stages[k].iterations, "", threads);
+    teachers = {TeacherSource{student, {}}};
   }
   return 0;
 }

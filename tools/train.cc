@@ -63,7 +63,8 @@ int RunTrain(int argc, char** argv, int first) {
                       "--init starts a new one from a checkpoint's weights)");
   const AppConfig config = LoadAppConfig(flags.config, RunOverrides(app, flags));
   const LearningConfig& lc = config.learning;
-  RejectSections(lc, {"teacher", "student", "distillation", "stages"}, "train", config.source);
+  RejectSections(lc, {"teacher", "teachers", "student", "distillation", "stages"}, "train",
+                 config.source);
   const ObservationSets sets =
       ResolveObservationSets(lc.runner.observation_sets, {"actor", "critic"},
                              {{"actor", "policy"}, {"critic", "critic"}}, config.source);
