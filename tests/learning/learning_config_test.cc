@@ -10,22 +10,7 @@
 namespace tutor::testing {
 namespace {
 
-LearningConfig Read(const std::string& yaml) {
-  LearningConfig config;
-  ReadLearningConfig(ConfigReader::FromString(yaml, "test.yaml"), &config);
-  return config;
-}
-
-// the message of the ConfigError `fn` throws ("" when it throws none)
-template <typename Fn>
-std::string ConfigErrorOf(Fn fn) {
-  try {
-    fn();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+LearningConfig Read(const std::string& yaml) { return ReadLearningText(yaml); }
 
 TEST(LearningConfigTest, ChoicesBecomeEnumsAndUnknownOnesListTheChoices) {
   const LearningConfig c = Read(

@@ -1,8 +1,11 @@
 #ifndef TUTOR_TESTS_LEARNING_LEARNING_TEST_UTIL_H_
 #define TUTOR_TESTS_LEARNING_LEARNING_TEST_UTIL_H_
 
+#include <string>
 #include <vector>
 
+#include "core/config_reader.h"
+#include "core/error.h"
 #include "learning/actor_critic.h"
 #include "learning/learning_config.h"
 
@@ -36,6 +39,24 @@ inline ActorCritic PointMassActorCritic(std::vector<int> actor_hidden,
   critic.activation = activation;
   critic.obs_normalization = normalize;
   return ActorCritic(PolicySpec{2, 1, actor}, ValueSpec{2, critic});
+}
+
+// the learning sections of one YAML text, read as the file "test.yaml"
+inline LearningConfig ReadLearningText(const std::string& yaml) {
+  LearningConfig config;
+  ReadLearningConfig(ConfigReader::FromString(yaml, "test.yaml"), &config);
+  return config;
+}
+
+// the message of the ConfigError `fn` throws ("" when it throws none)
+template <typename Fn>
+std::string ConfigErrorOf(Fn fn) {
+  try {
+    fn();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace tutor::testing

@@ -36,21 +36,7 @@ class DomainPointMassEnv : public PointMassEnv {
   std::vector<std::array<double, 3>> command_;
 };
 
-LearningConfig Read(const std::string& yaml) {
-  LearningConfig config;
-  ReadLearningConfig(ConfigReader::FromString(yaml, "test.yaml"), &config);
-  return config;
-}
-
-template <typename Fn>
-std::string ConfigErrorOf(Fn fn) {
-  try {
-    fn();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "";
-}
+LearningConfig Read(const std::string& yaml) { return ReadLearningText(yaml); }
 
 // a policy whose mean is `value` for every observation: zero weights, every bias `value`
 PolicyNet ConstantPolicy(float value) {
