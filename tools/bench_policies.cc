@@ -60,7 +60,8 @@ void Progress(int done, int total, const std::string& what) {
   std::fflush(stderr);
 }
 
-nlohmann::json Json(const std::vector<PolicyReport>& reports, int episodes, int seed) {
+nlohmann::json Json(const std::vector<PolicyReport>& reports, int episodes, int seed,
+                    const std::string& env) {
   nlohmann::json policies = nlohmann::json::array();
   for (const auto& r : reports) {
     nlohmann::json sweep = nlohmann::json::array();
@@ -83,7 +84,7 @@ nlohmann::json Json(const std::vector<PolicyReport>& reports, int episodes, int 
                         {"robustness", sweep},
                         {"terrain", TerrainCellsJson(r.terrain)}});
   }
-  return {{"episodes", episodes}, {"seed", seed}, {"policies", policies}};
+  return {{"episodes", episodes}, {"seed", seed}, {"env", env}, {"policies", policies}};
 }
 
 std::string Markdown(const std::vector<PolicyReport>& reports, int episodes) {
@@ -136,7 +137,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
   std::vector<std::string> specs;
   int episodes = 64, sweep_episodes = 64, seed = 1000, threads = 0;
   double sweep_seconds = 10.0;
-  std::string json_path, markdown_path, plots;
+  std::string json_path, markdown_path, plots, env_from;
   app.add_option("--policy", specs, "NAME=CKPT[:teacher|student] (repeatable)")
       ->required()
       ->allow_extra_args(false);
@@ -154,9 +155,12 @@ int RunBenchPolicies(int argc, char** argv, int first) {
   app.add_option("--json", json_path, "write the results as JSON");
   app.add_option("--markdown", markdown_path, "write the tables as markdown");
   app.add_option("--plots", plots, "write PNG plots into this folder (python3-matplotlib)");
+  app.add_option("--env", env_from,
+                 "take the shared env from this checkpoint's stored config instead of the first "
+                 "policy's (runs benched apart, each in the same env, compare cell by cell)");
   std::vector<std::string> overrides;
   app.add_option("--set", overrides,
-                 "override a key of the shared env config (the first policy's), e.g. "
+                 "override a key of the shared env config (the first policy's or --env's), e.g. "
                  "env.rewards.scales.feet_clearance=-5 (repeatable)");
   bool robustness = true;
   app.add_flag("--robustness,!--no-robustness", robustness,
@@ -193,14 +197,17 @@ int RunBenchPolicies(int argc, char** argv, int first) {
     reports.push_back(std::move(r));
   }
 
-  // every policy in the env of the first one's stored config, same seed, same commands
-  const std::string reference = reports.front().loaded.meta.config;
+  // every policy in the env of the first one's stored config (or --env's), same seed, same
+  // commands: a policy's figures do not depend on the others benched beside it
+  const std::string reference_path = env_from.empty() ? reports.front().path : env_from;
+  const std::string reference =
+      env_from.empty() ? reports.front().loaded.meta.config : LoadPolicy(env_from).meta.config;
   bool env_printed = false;
   auto make_env = [&](int n, const std::vector<std::string>& point) {
     std::vector<std::string> extra = overrides;
     extra.insert(extra.end(), point.begin(), point.end());
     AppendEvalOverrides(n, seed, &extra);
-    const AppConfig config = LoadAppConfigText(reference, reports.front().path, extra);
+    const AppConfig config = LoadAppConfigText(reference, reference_path, extra);
     auto env = std::make_unique<QuadrupedVecEnv>(config.env, config.source);
     env->SetNumThreads(threads);
     if (!env_printed) PrintEnvSummary(*env), env_printed = true;
@@ -211,9 +218,11 @@ int RunBenchPolicies(int argc, char** argv, int first) {
     const auto probe = make_env(1, {});
     for (const auto& r : reports)
       CheckLayoutMatches(r.loaded.layout, probe->Layout(), {r.loaded.group},
-                         r.path + " (bench policies runs every policy in the env of the first "
-                         "one's stored config, " + reports.front().path +
-                         ": list first a policy whose config holds every group)");
+                         r.path + " (bench policies runs every policy in the env of " +
+                         (env_from.empty() ? "the first one's stored config, " : "--env ") +
+                         reference_path +
+                         ": list first, or name with --env, a policy whose config holds every "
+                         "group)");
   }
   struct Axis {
     const char* name;
@@ -260,7 +269,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
       }
     }
     if (!bench.types.empty()) {
-      r.terrain = EvaluateTerrain(reference, reports.front().path + " (stored config)", overrides,
+      r.terrain = EvaluateTerrain(reference, reference_path + " (stored config)", overrides,
                                   bench, threads, r.loaded, r.policy,
                                   [&](const std::string& cell) {
                                     Progress(done, total, r.name + ": terrain " + cell);
@@ -302,7 +311,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
     markdown += "\n" + TerrainMarkdown(bench, names, cells);
   }
   std::fputs(markdown.c_str(), stdout);
-  const std::string json = Json(reports, episodes, seed).dump(2) + "\n";
+  const std::string json = Json(reports, episodes, seed, reference_path).dump(2) + "\n";
   if (!json_path.empty()) WriteOutput("bench policies", "json", json_path, json);
   if (!markdown_path.empty()) WriteOutput("bench policies", "markdown", markdown_path, markdown);
   if (!plots.empty()) {

@@ -84,3 +84,35 @@ set -e
 [[ $rc -eq 2 ]] || { echo "bench policies --set env.bogus_key: exit $rc, expected 2"; exit 1; }
 grep -q "bogus_key" "$work/set_err.txt" || { cat "$work/set_err.txt"; exit 1; }
 echo "bench policies --set: applied to the shared env, unknown keys rejected"
+# --env: the shared env from another checkpoint's stored config. A student benched alone in the
+# teacher's env gives the figures it gives listed after the teacher (a policy's cells do not
+# depend on the others benched beside it); a teacher stored with 0.1 s episodes (5 steps) as
+# --env makes the student's episodes 5 steps long; a missing --env file is an error naming it
+"$tutor" bench policies --policy "student=$work/student/model_latest.pt:student" \
+  --env "$work/teacher/model_latest.pt" --episodes 2 --sweep-episodes 1 --sweep-seconds 0.1 \
+  --threads 1 --json "$work/bench_env.json" 2> /dev/null > /dev/null
+"$tutor" train --iterations 1 --log-dir "$work/short" "${small[@]}" \
+  --set env.termination.episode_length_s=0.1 > /dev/null
+"$tutor" bench policies --policy "student=$work/student/model_latest.pt:student" \
+  --env "$work/short/model_latest.pt" --episodes 2 --no-robustness --threads 1 \
+  --json "$work/bench_short.json" 2> /dev/null > /dev/null
+/usr/bin/python3 - "$work/bench.json" "$work/bench_env.json" "$work/bench_short.json" \
+  "$work/teacher/model_latest.pt" <<'PY'
+import json, sys
+both, alone, short = (json.load(open(p)) for p in sys.argv[1:4])
+assert alone["env"] == sys.argv[4] and both["env"].endswith("teacher/model_latest.pt"), alone["env"]
+a, b = alone["policies"][0], both["policies"][1]
+assert a["name"] == b["name"] == "student"
+assert a["nominal"] == b["nominal"], (a["nominal"], b["nominal"])
+assert a["robustness"] == b["robustness"]
+n = short["policies"][0]["nominal"]
+assert n["mean_episode_length"] == 5, n
+print("bench policies --env: same figures alone as beside the teacher; the env's episode length")
+PY
+set +e
+"$tutor" bench policies --policy "student=$work/student/model_latest.pt:student" \
+  --env "$work/no_such.pt" --episodes 2 --no-robustness --threads 1 > /dev/null 2> "$work/env_err.txt"
+rc=$?
+set -e
+[[ $rc -ne 0 && $rc -lt 128 ]] || { echo "bench policies --env missing: exit $rc"; exit 1; }
+grep -q "no_such.pt" "$work/env_err.txt" || { cat "$work/env_err.txt"; exit 1; }
