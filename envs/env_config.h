@@ -163,6 +163,11 @@ int TerrainOfEnv(const TerrainConfig& terrain, int env, int num_envs);
 struct EnvConfig {
   int num_envs = 256;
   int seed = 1;
+  // a rank's share of a data-parallel run: env i of this batch is env first_env_id + i of
+  // total_envs (0: num_envs) for its RNG streams, terrain type and patches, so 2 ranks x 512
+  // envs are the envs of 1 x 1024. Set by the trainers, not a config key.
+  int first_env_id = 0;
+  int total_envs = 0;
   RobotConfig robot;
   PhysicsConfig physics;
   CommandConfig commands;

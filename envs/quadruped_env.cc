@@ -197,7 +197,8 @@ double QuadrupedEnv::FootHeight(int foot) const {
 
 TerrainType QuadrupedEnv::terrain_type() const {
   if (!quadruped_.has_terrain) return TerrainType::kFlat;
-  return quadruped_.config.terrain.types[quadruped_.env_terrain[env_id_]].first;
+  return quadruped_.config.terrain.types
+      [quadruped_.env_terrain[env_id_ - quadruped_.config.first_env_id]].first;
 }
 
 void QuadrupedEnv::SetTerrainLevel(int level) {
@@ -603,7 +604,7 @@ bool QuadrupedEnv::Step(const float* action, const Rows& rows, EpisodeInfo* epis
   command_distance_ += std::hypot(command_[0], command_[1]) * layout.control_dt;
 
   if (fell || timed_out) {
-    episode->env_id = env_id_;
+    episode->env_id = env_id_ - quadruped_.config.first_env_id;  // its index in this batch
     episode->length = length_;
     episode->episode_return = episode_return_;
     episode->terminated = fell;

@@ -377,8 +377,13 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
       if (t.name == "height_scan" && !has_terrain)
         throw ConfigError(source + ": env.observations.groups." + group.name +
                           ": height_scan needs terrain (env.terrain.types)");
+  const int total_envs = config.total_envs > 0 ? config.total_envs : config.num_envs;
+  if (config.first_env_id < 0 || config.first_env_id + config.num_envs > total_envs)
+    throw ConfigError(source + ": envs " + std::to_string(config.first_env_id) + " to " +
+                      std::to_string(config.first_env_id + config.num_envs) + " of " +
+                      std::to_string(total_envs) + ": outside the run's envs");
   for (int i = 0; i < config.num_envs && has_terrain; ++i)
-    env_terrain.push_back(TerrainOfEnv(terrain, i, config.num_envs));
+    env_terrain.push_back(TerrainOfEnv(terrain, config.first_env_id + i, total_envs));
   if (has_terrain) {
     std::string types;
     for (const auto& [type, share] : terrain.types)

@@ -11,9 +11,9 @@ ActorCriticImpl::ActorCriticImpl(const PolicySpec& actor_spec, const ValueSpec& 
 }
 
 void ActorCriticImpl::UpdateNormalization(const torch::Tensor& actor_obs,
-                                          const torch::Tensor& critic_obs) {
-  actor->normalizer->Update(actor_obs);
-  critic->normalizer->Update(critic_obs);
+                                          const torch::Tensor& critic_obs, Communicator* comm) {
+  actor->normalizer->Update(actor_obs, comm);
+  critic->normalizer->Update(critic_obs, comm);
 }
 
 std::string DescribeActorCritic(const ActorCritic& model) {

@@ -19,7 +19,8 @@ struct ActorCriticImpl : torch::nn::Module {
   }
   torch::Tensor Evaluate(const torch::Tensor& critic_obs) { return critic->forward(critic_obs); }
   // normalizer statistics from a rollout: [.., Da] and [.., Dc]
-  void UpdateNormalization(const torch::Tensor& actor_obs, const torch::Tensor& critic_obs);
+  void UpdateNormalization(const torch::Tensor& actor_obs, const torch::Tensor& critic_obs,
+                           Communicator* comm = nullptr);
 
   PolicyNet actor{nullptr};
   ValueNet critic{nullptr};

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "learning/communicator.h"
 #include "learning/learning_config.h"
 
 namespace tutor {
@@ -49,6 +50,19 @@ class Algorithm {
   virtual void Load(torch::serialize::InputArchive* archive) = 0;
   virtual double LearningRate() const = 0;
   virtual double ActionStd() const = 0;
+
+  // Data-parallel training: this process is rank comm->Rank() of comm->WorldSize(), each rank
+  // holding as many envs as this one (its envs are the run's [rank * N, (rank + 1) * N)).
+  // Every sum the update takes (gradients, losses, KL, advantage and normalizer statistics)
+  // is then over the whole run. Null (the default): one process.
+  virtual void SetCommunicator(Communicator* comm) { comm_ = comm; }
+  // rank 0's model (and what else must start equal) to every rank; the runner calls it once
+  // before the first rollout, after any resume
+  virtual void BroadcastFromRankZero() {}
+  Communicator* communicator() const { return comm_; }
+
+ protected:
+  Communicator* comm_ = nullptr;
 };
 
 inline std::vector<std::string> Algorithm::Groups() const {

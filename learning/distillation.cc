@@ -193,12 +193,18 @@ torch::Tensor Distillation::Act(const ObsMap& obs) {
     if (features) transition_.teacher_features = torch::cat(hidden, 1);
   }
   const auto mean = model_->student->forward(student_obs);
-  auto actions = mean + model_->student->Std() * torch::randn_like(mean);
+  // data-parallel: this rank's rows of the run's draws, so env g's are the same for any
+  // number of ranks
+  const int64_t n = mean.size(0), first = RankOf(comm_) * n, total = WorldSizeOf(comm_) * n;
+  const auto noise = total == n ? torch::randn_like(mean)
+                                : torch::randn({total, mean.size(1)}).slice(0, first, first + n);
+  auto actions = mean + model_->student->Std() * noise;
   // early on, the teacher may drive some envs so the student sees good states first
   const double mix = TeacherMixProbability();
   torch::Tensor acting = actions;
   if (mix > 0) {
-    const auto use_teacher = (torch::rand({actions.size(0), 1}) < mix).to(actions.dtype());
+    const auto draw = torch::rand({total, 1}).slice(0, first, first + n);
+    const auto use_teacher = (draw < mix).to(actions.dtype());
     acting = use_teacher * teacher_actions + (1 - use_teacher) * actions;
   }
   transition_.observations = student_obs.clone();
@@ -232,6 +238,9 @@ Stats Distillation::Update() {
   auto step = [&]() {
     optimizer_->zero_grad();
     loss.backward();
+    // data-parallel: each rank's loss is the mean over its envs (all ranks hold as many), so
+    // the ranks' mean gradient is the run's
+    AverageGradients(comm_, model_->StudentParameters());
     torch::nn::utils::clip_grad_norm_(model_->StudentParameters(), config_.max_grad_norm);
     optimizer_->step();
     ++optimizer_steps;
@@ -267,18 +276,21 @@ Stats Distillation::Update() {
   // the transitions after the last full `gradient_length` are learned from too
   if (loss.defined()) step();
   // student normalizer statistics move after the update (as in PPO)
-  student->normalizer->Update(storage_.observations);
+  student->normalizer->Update(storage_.observations, comm_);
   if (student->memory) student->memory->SetState(rollout_end_memory);
   // several teachers: the share of this rollout's samples each one labelled
   if (storage_.teacher_weights.defined() && steps > 0) {
-    const auto share = storage_.teacher_weights.narrow(0, 0, steps).mean(std::vector<int64_t>{0, 1});
+    const auto share =
+        SumOverRanks(comm_, storage_.teacher_weights.narrow(0, 0, steps)
+                                .mean(std::vector<int64_t>{0, 1}).contiguous()) /
+        WorldSizeOf(comm_);
     for (int k = 0; k < model_->NumTeachers(); ++k)
       stats["teacher_share/" + TeacherRole(k)] = share[k].item<double>();
   }
   storage_.Clear();
   ++updates_;
   optimizer_steps_ += optimizer_steps;
-  stats["behavior_loss"] = count ? loss_sum / count : 0.0;
+  stats["behavior_loss"] = count ? SumOverRanks(comm_, loss_sum) / WorldSizeOf(comm_) / count : 0.0;
   stats["optimizer_steps"] = optimizer_steps;
   if (config_.teacher_mix_iterations > 0) stats["teacher_mix"] = TeacherMixProbability();
   return stats;

@@ -66,6 +66,7 @@ class Distillation : public Algorithm {
   void ProcessStep(const EnvStep& step) override;
   void ComputeReturns(const ObsMap&) override {}
   Stats Update() override;
+  void BroadcastFromRankZero() override { BroadcastModule(comm_, *model_); }
   std::vector<std::string> StatNames() const override;
   std::string Kind() const override { return "distillation"; }
   std::string DescribeModel() const override { return DescribeStudentTeacher(model_); }

@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include "learning/communicator.h"
+
 namespace tutor {
 
 // Running mean/variance of observations (Chan's parallel update), saved as buffers so
@@ -11,7 +13,8 @@ namespace tutor {
 struct EmpiricalNormalizerImpl : torch::nn::Module {
   EmpiricalNormalizerImpl(int size, bool enabled = true, double epsilon = 1e-2);
   torch::Tensor forward(const torch::Tensor& x);  // (x - mean) / (std + eps)
-  void Update(const torch::Tensor& x);            // x: [B, size]
+  // x: [B, size]; with `comm`, the batch is the union of every rank's (same result on each)
+  void Update(const torch::Tensor& x, Communicator* comm = nullptr);
 
   bool enabled;
   double epsilon;

@@ -44,6 +44,13 @@ torch::Tensor ActionDistribution::Entropy() const {
 
 torch::Tensor ActionDistribution::Sample() const { return mean + std * torch::randn_like(mean); }
 
+torch::Tensor ActionDistribution::Sample(int64_t first, int64_t total) const {
+  const int64_t rows = mean.size(0);
+  if (first == 0 && total == rows) return Sample();
+  const auto noise = torch::randn({total, mean.size(1)}, mean.options()).slice(0, first, first + rows);
+  return mean + std * noise;
+}
+
 PolicyNetImpl::PolicyNetImpl(const PolicySpec& s) : spec(s) {
   const PolicyConfig& c = spec.config;
   normalizer = register_module("normalizer", EmpiricalNormalizer(spec.obs, c.obs_normalization));

@@ -21,6 +21,9 @@ struct ActionDistribution {
   torch::Tensor LogProb(const torch::Tensor& actions) const;  // [B, 1]
   torch::Tensor Entropy() const;                              // [B, 1]
   torch::Tensor Sample() const;                               // [B, A]
+  // rows [first, first + B) of a [total, A] draw: a rank's share of the whole run's noise, so
+  // each env's action noise is the same for any number of ranks
+  torch::Tensor Sample(int64_t first, int64_t total) const;
 };
 
 // the shape of a policy network: its config plus the widths it was built for

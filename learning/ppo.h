@@ -1,6 +1,7 @@
 #ifndef TUTOR_LEARNING_PPO_H_
 #define TUTOR_LEARNING_PPO_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -64,6 +65,11 @@ class Ppo : public Algorithm {
   void Load(torch::serialize::InputArchive* archive) override;
   double LearningRate() const override { return learning_rate_; }
   double ActionStd() const override;
+
+  void BroadcastFromRankZero() override;
+  // data-parallel diagnostics (and tests): this rank's own gradients of each mini-batch, before
+  // they are summed over the ranks
+  std::function<void(const std::vector<torch::Tensor>&)> local_gradient_observer;
 
   ActorCritic policy() const { return policy_; }
   RolloutStorage& storage() { return storage_; }

@@ -1,5 +1,8 @@
 #include "learning/rollout_storage.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/error.h"
 
 namespace tutor {
@@ -53,7 +56,7 @@ void RolloutStorage::Add(const Transition& tr) {
 }
 
 void RolloutStorage::ComputeReturns(const torch::Tensor& last_values, double gamma, double lam,
-                                    bool normalize_advantages) {
+                                    bool normalize_advantages, Communicator* comm) {
   // delta_t = r_t + gamma * (1 - done_t) V_{t+1} - V_t
   // A_t = delta_t + gamma * lambda * (1 - done_t) A_{t+1};  R_t = A_t + V_t
   torch::Tensor advantage = torch::zeros_like(last_values);
@@ -65,25 +68,48 @@ void RolloutStorage::ComputeReturns(const torch::Tensor& last_values, double gam
     returns[t].copy_(advantage + values[t]);
   }
   advantages = returns - values;
-  if (normalize_advantages)
+  if (!normalize_advantages) return;
+  if (!IsDistributed(comm)) {
     advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8);
+    return;
+  }
+  // the run's mean and (unbiased) std over every rank's samples, in float64
+  const auto a64 = advantages.to(torch::kFloat64);
+  auto sums = SumOverRanks(comm, torch::stack({a64.sum(), torch::tensor(static_cast<double>(
+                                                              a64.numel()), torch::kFloat64)}));
+  const double n = sums[1].item<double>(), mean = sums[0].item<double>() / n;
+  const double squares = SumOverRanks(comm, (a64 - mean).square().sum().item<double>());
+  const double std = std::sqrt(squares / std::max(1.0, n - 1.0));
+  advantages = ((a64 - mean) / (std + 1e-8)).to(torch::kFloat32);
 }
 
 void RolloutStorage::ForEachMiniBatch(int num_mini_batches, int epochs,
-                                      const std::function<void(const MiniBatch&)>& fn) const {
+                                      const std::function<void(const MiniBatch&)>& fn,
+                                      int64_t first_env, int64_t total_envs) const {
   const int64_t total = static_cast<int64_t>(num_steps_) * num_envs_;
-  const int64_t size = total / num_mini_batches;
+  if (total_envs == 0) total_envs = num_envs_;
+  const bool whole = first_env == 0 && total_envs == num_envs_;
+  const int64_t run_total = static_cast<int64_t>(num_steps_) * total_envs;
+  const int64_t size = run_total / num_mini_batches;
   auto flat = [total](const torch::Tensor& x) { return x.reshape({total, x.size(-1)}); };
   const auto obs = flat(observations), critic = flat(critic_observations), act = flat(actions);
   const auto val = flat(values), adv = flat(advantages), ret = flat(returns),
              logp = flat(log_probs), mu = flat(action_mean), sigma = flat(action_std);
   for (int e = 0; e < epochs; ++e) {
-    const auto order = torch::randperm(total, torch::kLong);
+    const auto order = torch::randperm(run_total, torch::kLong);
     for (int b = 0; b < num_mini_batches; ++b) {
-      const auto idx = order.slice(0, b * size, (b + 1) * size);
+      auto idx = order.slice(0, b * size, (b + 1) * size);
+      double share = 1.0;
+      if (!whole) {
+        // run sample g is step g / total_envs of env g % total_envs; keep this rank's envs
+        const auto env = idx.remainder(total_envs), step = idx.div(total_envs, "floor");
+        const auto mine = (env >= first_env).logical_and(env < first_env + num_envs_);
+        idx = (step * num_envs_ + env - first_env).masked_select(mine);
+        share = static_cast<double>(idx.size(0)) / static_cast<double>(size);
+      }
       fn({obs.index_select(0, idx), critic.index_select(0, idx), act.index_select(0, idx),
           val.index_select(0, idx), adv.index_select(0, idx), ret.index_select(0, idx),
-          logp.index_select(0, idx), mu.index_select(0, idx), sigma.index_select(0, idx)});
+          logp.index_select(0, idx), mu.index_select(0, idx), sigma.index_select(0, idx), share});
     }
   }
 }

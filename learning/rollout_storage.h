@@ -6,6 +6,8 @@
 #include <functional>
 #include <vector>
 
+#include "learning/communicator.h"
+
 namespace tutor {
 
 // One transition as the algorithms record it. Both modes: `observations` (the acting
@@ -33,6 +35,9 @@ struct Transition {
 struct MiniBatch {
   torch::Tensor observations, critic_observations, actions, values, advantages, returns,
       log_probs, action_mean, action_std;
+  // this rank's samples as a share of the run's mini-batch (1 in a single process): a rank
+  // scales its mean loss by it and the ranks' gradients are summed
+  double share = 1.0;
 };
 
 // Preallocated [T, N, ...] rollout buffer shared by PPO and distillation.
@@ -56,12 +61,18 @@ class RolloutStorage {
 
   // GAE(gamma, lambda): `last_values` [N, 1] bootstrap the step after the rollout; advantages
   // are then normalized over the whole buffer when `normalize_advantages`
+  // (with `comm`: normalized over every rank's buffer)
   void ComputeReturns(const torch::Tensor& last_values, double gamma, double lam,
-                      bool normalize_advantages);
+                      bool normalize_advantages, Communicator* comm = nullptr);
   // shuffled mini-batches over all T*N samples, for `epochs` passes (rl mode); 1 <=
-  // num_mini_batches <= T*N is the caller's contract (Ppo checks it when built)
+  // num_mini_batches <= T*N is the caller's contract (Ppo checks it when built).
+  // Data-parallel: this buffer's envs are envs [first_env, first_env + N) of `total_envs`; the
+  // permutation is drawn over the whole run's T*total_envs samples (the same draw on every
+  // rank, and the one a single process holding all envs makes), and each mini-batch holds this
+  // rank's members of the run's mini-batch, with `share` = their count / its size.
   void ForEachMiniBatch(int num_mini_batches, int epochs,
-                        const std::function<void(const MiniBatch&)>& fn) const;
+                        const std::function<void(const MiniBatch&)>& fn, int64_t first_env = 0,
+                        int64_t total_envs = 0) const;
 
   Mode mode;
   int num_steps_, num_envs_;

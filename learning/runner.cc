@@ -71,6 +71,19 @@ std::vector<double> EpisodeWindow::MeanTerms() const {
   return sums;
 }
 
+EpisodeWindow::Summary EpisodeWindow::Summarize() const {
+  Summary s;
+  if (episodes.empty()) return s;
+  s.count = static_cast<double>(episodes.size());
+  s.episode_return = Mean(&EpisodeInfo::episode_return);
+  s.length = MeanLength();
+  s.fall_rate = FallRate();
+  s.vx_error = Mean(&EpisodeInfo::vx_error);
+  s.vy_error = Mean(&EpisodeInfo::vy_error);
+  s.yaw_rate_error = Mean(&EpisodeInfo::yaw_rate_error);
+  return s;
+}
+
 std::atomic<bool>& Runner::StopRequested() {
   static std::atomic<bool> stop{false};
   return stop;
@@ -94,17 +107,29 @@ Runner::Runner(VecEnv* env, Algorithm* algorithm, const RunnerConfig& config,
   meta_.sets = algorithm_->Sets();
 }
 
+void Runner::SetCommunicator(Communicator* comm) {
+  comm_ = comm;
+  algorithm_->SetCommunicator(comm);
+}
+
 void Runner::Learn(int last_iteration) {
-  std::filesystem::create_directories(config_.log_dir);
-  // the resolved config beside the checkpoints (it is inside each of them too), and the logs,
-  // which keep what this run (or the run it resumes) logged up to the current iteration
-  WriteTextAtomically(config_.log_dir + "/config.yaml", "config", meta_.config + "\n");
-  metrics_ = std::make_unique<MetricsLog>(config_.log_dir, MetricColumns(), iteration_);
+  if (IsRankZero()) {
+    std::filesystem::create_directories(config_.log_dir);
+    // the resolved config beside the checkpoints (it is inside each of them too), and the
+    // logs, which keep what this run (or the run it resumes) logged up to the current iteration
+    WriteTextAtomically(config_.log_dir + "/config.yaml", "config", meta_.config + "\n");
+    metrics_ = std::make_unique<MetricsLog>(config_.log_dir, MetricColumns(), iteration_);
+  }
+  // every rank starts from rank 0's model
+  if (IsDistributed(comm_)) algorithm_->BroadcastFromRankZero();
   const auto groups = algorithm_->Groups();
   const int n = env_->NumEnvs();
+  const int world = WorldSizeOf(comm_);
   env_->Reset();
   ObsMap obs = ObservationViews(*env_, groups);
-  while (iteration_ < last_iteration && !StopRequested()) {
+  // a stop asked on any rank stops every rank, at the same iteration
+  auto stop = [&] { return SumOverRanks(comm_, StopRequested() ? 1.0 : 0.0) > 0; };
+  while (iteration_ < last_iteration && !stop()) {
     const Stopwatch collect_clock;
     // collection: the policy acts, the env steps, the algorithm records
     {
@@ -129,18 +154,22 @@ void Runner::Learn(int last_iteration) {
     const Stopwatch learn_clock;
     const Stats stats = algorithm_->Update();
     const double learn_s = learn_clock.Seconds();
-    env_steps_ += static_cast<int64_t>(n) * config_.num_steps_per_env;
+    env_steps_ += static_cast<int64_t>(n) * world * config_.num_steps_per_env;
     wall_s_ += collect_s + learn_s;
     ++iteration_;
     LogIteration(collect_s, learn_s, stats, last_iteration);
     // model_latest.pt moves along with every save, so a killed run resumes from its newest
     if (config_.save_interval > 0 && iteration_ % config_.save_interval == 0) SaveNumbered();
-    if (after_iteration && after_iteration(iteration_)) break;
+    const bool done = after_iteration && after_iteration(iteration_);
+    if (SumOverRanks(comm_, done ? 1.0 : 0.0) > 0) break;
   }
   SaveNumbered();
+  // the others wait for rank 0's checkpoint (a next stage reads it)
+  SumOverRanks(comm_, 0.0);
 }
 
 void Runner::SaveNumbered() {
+  if (!IsRankZero()) return;
   Save(config_.log_dir + "/model_" + std::to_string(iteration_) + ".pt");
   Save(config_.log_dir + "/model_latest.pt");
 }
@@ -158,10 +187,31 @@ std::vector<std::string> Runner::MetricColumns() const {
 
 void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
                           int last_iteration) {
-  const int n = env_->NumEnvs();
+  const int n = env_->NumEnvs() * WorldSizeOf(comm_);
   const double steps_per_s = n * config_.num_steps_per_env / (collect_s + learn_s);
   const auto term_names = env_->RewardTermNames();
-  const auto terms = window_.MeanTerms();
+  auto terms = window_.MeanTerms();
+  auto env_values = env_->MetricValues();
+  EpisodeWindow::Summary summary = window_.Summarize();
+  if (IsDistributed(comm_)) {
+    // the episodes of every rank's window, and the env metrics averaged over the ranks
+    terms.resize(term_names.size(), 0.0);
+    std::vector<double> v = {summary.count, summary.episode_return * summary.count,
+                             summary.length * summary.count, summary.fall_rate * summary.count,
+                             summary.vx_error * summary.count, summary.vy_error * summary.count,
+                             summary.yaw_rate_error * summary.count};
+    for (double t : terms) v.push_back(t * summary.count);
+    for (double m : env_values) v.push_back(m);
+    const auto sums = SumOverRanks(comm_, torch::tensor(v, torch::kFloat64));
+    const auto* s = sums.data_ptr<double>();
+    const double count = s[0], inv = count > 0 ? 1.0 / count : 0.0;
+    summary = {count, s[1] * inv, s[2] * inv, s[3] * inv, s[4] * inv, s[5] * inv, s[6] * inv};
+    for (size_t i = 0; i < terms.size(); ++i) terms[i] = s[7 + i] * inv;
+    for (size_t i = 0; i < env_values.size(); ++i)
+      env_values[i] = s[7 + terms.size() + i] / WorldSizeOf(comm_);
+    if (count == 0) terms.clear();
+  }
+  if (!IsRankZero()) return;
 
   // metrics.csv and TensorBoard: every column of MetricColumns() that has a value
   std::map<std::string, double> row = {
@@ -173,19 +223,18 @@ void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
       {"learn_s", learn_s},
       {"learning_rate", algorithm_->LearningRate()},
       {"action_std", algorithm_->ActionStd()}};
-  if (!window_.Empty()) {
-    row["mean_return"] = window_.Mean(&EpisodeInfo::episode_return);
-    row["mean_length"] = window_.MeanLength();
-    row["fall_rate"] = window_.FallRate();
-    row["vx_error"] = window_.Mean(&EpisodeInfo::vx_error);
-    row["vy_error"] = window_.Mean(&EpisodeInfo::vy_error);
-    row["yaw_rate_error"] = window_.Mean(&EpisodeInfo::yaw_rate_error);
+  if (summary.count > 0) {
+    row["mean_return"] = summary.episode_return;
+    row["mean_length"] = summary.length;
+    row["fall_rate"] = summary.fall_rate;
+    row["vx_error"] = summary.vx_error;
+    row["vy_error"] = summary.vy_error;
+    row["yaw_rate_error"] = summary.yaw_rate_error;
     for (size_t i = 0; i < term_names.size() && i < terms.size(); ++i)
       row["reward/" + term_names[i]] = terms[i];
   }
   for (const auto& [key, value] : stats) row[key] = value;
   const auto env_names = env_->MetricNames();
-  const auto env_values = env_->MetricValues();
   for (size_t i = 0; i < env_names.size() && i < env_values.size(); ++i)
     row[env_names[i]] = env_values[i];
   metrics_->Write(iteration_, row);
@@ -198,9 +247,8 @@ void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
                 "[%d/%d] %.0f steps/s (collect %.2fs learn %.2fs) | return %.2f len %.0f falls "
                 "%.0f%% | err vx %.2f yaw %.2f |",
                 iteration_, last_iteration, steps_per_s, collect_s, learn_s,
-                window_.Mean(&EpisodeInfo::episode_return), window_.MeanLength(),
-                100.0 * window_.FallRate(), window_.Mean(&EpisodeInfo::vx_error),
-                window_.Mean(&EpisodeInfo::yaw_rate_error));
+                summary.episode_return, summary.length, 100.0 * summary.fall_rate,
+                summary.vx_error, summary.yaw_rate_error);
   line += buf;
   for (size_t i = 0; i < term_names.size() && i < terms.size(); ++i) {
     std::snprintf(buf, sizeof(buf), " %s %.3f", term_names[i].c_str(), terms[i]);
@@ -228,6 +276,7 @@ void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
 }
 
 void Runner::Save(const std::string& path) {
+  if (!IsRankZero()) return;
   torch::serialize::OutputArchive archive, algorithm;
   meta_.iteration = iteration_;
   WriteMeta(meta_, &archive);
@@ -236,6 +285,8 @@ void Runner::Save(const std::string& path) {
   archive.write("env_steps", c10::IValue(static_cast<int64_t>(env_steps_)));
   archive.write("wall_s", torch::tensor(wall_s_, torch::kFloat64));
   archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+  // the run's ranks (a resume may use another number: the envs are the run's either way)
+  archive.write("world_size", c10::IValue(static_cast<int64_t>(WorldSizeOf(comm_))));
   SaveCheckpoint(&archive, path);
 }
 

@@ -29,6 +29,12 @@ struct EpisodeWindow {
   double MeanLength() const;
   double FallRate() const;
   std::vector<double> MeanTerms() const;
+  // the means above in one record (count 0 and zeros when empty)
+  struct Summary {
+    double count = 0, episode_return = 0, length = 0, fall_rate = 0, vx_error = 0,
+           vy_error = 0, yaw_rate_error = 0;
+  };
+  Summary Summarize() const;
 
   size_t capacity;
   std::deque<EpisodeInfo> episodes;
@@ -56,6 +62,13 @@ class Runner {
 
   // set by a SIGINT handler: the loop saves and returns after the current step
   static std::atomic<bool>& StopRequested();
+  // Data-parallel: this runner is rank comm->Rank() of the run (the algorithm's too). Rank 0
+  // alone writes config.yaml, metrics.csv, TensorBoard, console lines and checkpoints (which
+  // record the world size); episode statistics are over every rank's envs, env steps count
+  // the run's; a stop request (or an after_iteration's true) on any rank stops every rank at
+  // the same iteration.
+  void SetCommunicator(Communicator* comm);
+  bool IsRankZero() const { return RankOf(comm_) == 0; }
   bool quiet = false;  // no console lines (tests)
   // called after each iteration (its metrics logged, its checkpoint saved); true stops the
   // run. Its time is not training time: wall_s counts collection and learning only.
@@ -75,7 +88,8 @@ class Runner {
   int64_t env_steps_ = 0;
   double wall_s_ = 0;
   EpisodeWindow window_;
-  std::unique_ptr<MetricsLog> metrics_;  // opened by Learn
+  std::unique_ptr<MetricsLog> metrics_;  // opened by Learn (rank 0)
+  Communicator* comm_ = nullptr;
 };
 
 }  // namespace tutor

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config
   libmujoco-dev libtorch-dev libopenblas0-openmp libeigen3-dev libyaml-cpp-dev
-  libglfw3-dev libgtest-dev libgmock-dev
+  libglfw3-dev libgtest-dev libgmock-dev libgloo-dev
   libcli11-dev nlohmann-json3-dev libprotobuf-dev protobuf-compiler python3-protobuf python3-crc32c
   xvfb xauth libgl1-mesa-dri ffmpeg python3-matplotlib
 )

@@ -3,6 +3,7 @@
 #include <omp.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "envs/quadruped_vec_env.h"
+#include "learning/communicator.h"
 #include "learning/runner.h"
 #include "tools/app_config.h"
 
@@ -42,6 +44,52 @@ void AddRunFlags(CLI::App* app, RunFlags* flags, const std::string& default_conf
       ->check(CLI::Range(0, 1 << 30));
   app->add_option("--resume", flags->resume,
                   "continue from this checkpoint, or from a log dir's newest");
+  app->add_option("--nproc", flags->nproc,
+                  "data-parallel: run this many local ranks of this command (or start each "
+                  "rank under a launcher that sets RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT)")
+      ->check(CLI::Range(1, 1024));
+  app->add_option("--dist-timeout", flags->dist_timeout_s,
+                  "data-parallel: seconds a rank waits for the others (rendezvous and every "
+                  "collective) before it stops naming the rank that is missing")
+      ->check(CLI::Range(0.1, 1e6))
+      ->capture_default_str();
+}
+
+bool LaunchRanks(const RunFlags& flags, int argc, char** argv, int first, int* status) {
+  if (flags.nproc <= 0) return false;
+  std::vector<std::string> args = {argv[first - 1]};  // the command word: train or distill
+  for (int i = first; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--nproc") {
+      ++i;  // and its value
+      continue;
+    }
+    if (a.rfind("--nproc=", 0) == 0) continue;
+    args.push_back(a);
+  }
+  *status = LaunchLocalRanks(flags.nproc, args);
+  return true;
+}
+
+RunRank JoinRun(const RunFlags& flags) {
+  RunRank run;
+  run.info = ReadRankInfo();
+  int threads = flags.threads;
+  if (threads <= 0) threads = std::max(1, omp_get_num_procs() / run.info.local_world_size);
+  run.threads = SetThreads(threads);
+  if (!run.info.distributed()) return run;
+  if (run.info.rank != 0 && !std::freopen("/dev/null", "w", stdout))
+    throw ConfigError("rank " + std::to_string(run.info.rank) + ": cannot silence stdout");
+  run.comm = ConnectRanks(run.info, flags.dist_timeout_s);
+  std::printf("distributed: %d ranks (%d on this host) through Gloo at %s:%d, %d threads each\n",
+              run.info.world_size, run.info.local_world_size, run.info.master_addr.c_str(),
+              run.info.master_port, run.threads);
+  return run;
+}
+
+void ShareEnvs(const RankInfo& info, EnvConfig* env) {
+  env->first_env_id = info.rank * env->num_envs;
+  env->total_envs = info.world_size * env->num_envs;
 }
 
 std::vector<std::string> RunOverrides(const CLI::App& app, const RunFlags& flags) {
@@ -83,7 +131,10 @@ extern "C" void OnSigint(int) {
 }
 }  // namespace
 
-void InstallStopHandler() { std::signal(SIGINT, OnSigint); }
+void InstallStopHandler() {
+  std::signal(SIGINT, OnSigint);
+  std::signal(SIGTERM, OnSigint);  // a scheduler's (or --nproc's forwarded) stop: save and end
+}
 
 void WriteOutput(const std::string& command, const std::string& flag, const std::string& path,
                  const std::string& text) {

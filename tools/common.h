@@ -2,11 +2,16 @@
 #define TUTOR_TOOLS_COMMON_H_
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "learning/distributed.h"
+
 namespace tutor {
 
+class Communicator;
+struct EnvConfig;
 class QuadrupedVecEnv;
 class Runner;
 
@@ -23,11 +28,28 @@ struct RunFlags {
   std::vector<std::string> set;  // key.path=value, repeatable
   std::string log_dir, resume;
   int seed = 1, threads = 0, iterations = 0;
+  int nproc = 0;                 // --nproc: launch this many local ranks
+  double dist_timeout_s = 60.0;  // --dist-timeout
 };
 void AddRunFlags(CLI::App* app, RunFlags* flags, const std::string& default_config);
 // --set overrides plus those that --seed, --log-dir and --iterations stand for; a --resume
 // log dir is also the log dir unless --log-dir says otherwise
 std::vector<std::string> RunOverrides(const CLI::App& app, const RunFlags& flags);
+
+// Data-parallel runs (train, distill). With --nproc N, LaunchRanks runs N ranks of this
+// command (argv without --nproc) and returns true with their exit status in *status; else
+// false. JoinRun then makes this process its rank: torchrun-style variables (none set: one
+// process), the rendezvous within --dist-timeout, --threads 0 meaning the cores / local ranks,
+// and stdout silenced on ranks other than 0 (their errors still reach stderr).
+bool LaunchRanks(const RunFlags& flags, int argc, char** argv, int first, int* status);
+struct RunRank {
+  RankInfo info;
+  std::shared_ptr<Communicator> comm;  // null: one process
+  int threads = 1;
+};
+RunRank JoinRun(const RunFlags& flags);
+// this rank's envs are the run's [rank * num_envs, (rank + 1) * num_envs)
+void ShareEnvs(const RankInfo& info, EnvConfig* env);
 
 // the terrain benchmark's flags, shared by eval and bench policies: --terrain (types or 'all',
 // comma-separated; `terrain_help` says what the command does with them), --levels,
@@ -40,7 +62,8 @@ int SetThreads(int threads);
 
 // prints what the env made of its robot file: control, timing, physics (one line each)
 void PrintEnvSummary(const QuadrupedVecEnv& env);
-// Ctrl-C asks the runner to save and stop instead of killing the process
+// Ctrl-C (or SIGTERM) asks the runner to save and stop instead of killing the process; a
+// second one ends the process at once
 void InstallStopHandler();
 
 // writes a result file named by `--flag` (its folder created, the file replaced atomically);

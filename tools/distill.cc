@@ -20,7 +20,8 @@ namespace {
 // those stored in `resume`) until `iterations`; returns the final checkpoint's path
 std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student_config,
                             const std::vector<TeacherSource>& teachers, const std::string& log_dir,
-                            int iterations, const std::string& resume, int threads) {
+                            int iterations, const std::string& resume, const RunRank& run) {
+  const int threads = run.threads;
   const LearningConfig& lc = config.learning;
   const DistillationConfig& dc = lc.distillation;
   RunnerConfig rc = lc.runner;
@@ -67,6 +68,7 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
   const int start_iteration = resume.empty() ? 0 : loaded[0].meta.iteration;
   EnvConfig env_config = config.env;
   env_config.seed += start_iteration;
+  ShareEnvs(run.info, &env_config);
   QuadrupedVecEnv env(env_config, config.source);
   PrintEnvSummary(env);
   env.SetNumThreads(threads);
@@ -89,6 +91,7 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
     algorithm.SetRouter([&router, &env] { return router->Route(env); });
   }
   Runner runner(&env, &algorithm, rc, config.resolved);
+  runner.SetCommunicator(run.comm.get());
   ResumeIfAsked(&runner, resume);
   std::printf("distill: %d envs x %d steps, student on '%s' (%d; %s memory, %lld parameters), "
               "loss %s, log %s\n",
@@ -118,12 +121,13 @@ int RunDistill(int argc, char** argv, int first) {
   std::string teacher_flag;
   app.add_option("--teacher", teacher_flag, "teacher checkpoint (overrides the config's teacher)");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
+  if (int status = 0; LaunchRanks(flags, argc, argv, first, &status)) return status;
   std::vector<std::string> overrides = RunOverrides(app, flags);
   if (app.count("--teacher")) overrides.push_back("teacher=" + teacher_flag);
   const AppConfig config = LoadAppConfig(flags.config, overrides);
   const LearningConfig& lc = config.learning;
   RejectSections(lc, {"policy", "ppo"}, "distill", config.source);
-  const int threads = SetThreads(flags.threads);
+  const RunRank run = JoinRun(flags);
   torch::manual_seed(config.env.seed);
   InstallStopHandler();
 
@@ -131,7 +135,7 @@ int RunDistill(int argc, char** argv, int first) {
   if (!lc.teacher.empty()) teachers = {TeacherSource{lc.teacher, {}}};
   if (lc.stages.empty()) {
     DistillStageRun(config, lc.student, teachers, lc.runner.log_dir, lc.runner.max_iterations,
-                    ResumeCheckpoint(flags.resume), threads);
+                    ResumeCheckpoint(flags.resume), run);
     return 0;
   }
   if (!flags.resume.empty()) throw ConfigError("distill: --resume applies to single-stage configs");
@@ -143,7 +147,7 @@ int RunDistill(int argc, char** argv, int first) {
                 teachers.empty() ? "(none)" : teachers[0].checkpoint.c_str(),
                 teachers.size() > 1 ? " and the others of `teachers:`" : "");
     const std::string student = DistillStageRun(config, lc.stages[k].student, teachers, dir,
-                                                lc.stages[k].iterations, "", threads);
+                                                lc.stages[k].iterations, "", run);
     teachers = {TeacherSource{student, {}}};
   }
   return 0;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "learning/distributed.h"
 #include "tools/commands.h"
 
 namespace {
@@ -60,6 +61,9 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "error: unknown command '%s'\n%s", verb.c_str(), kUsage);
     return 2;
+  } catch (const tutor::DistributedError& e) {  // a peer rank failed: not bad input
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 3;
   } catch (const tutor::Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;

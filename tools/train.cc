@@ -58,6 +58,7 @@ int RunTrain(int argc, char** argv, int first) {
                  "the run's observation groups hold every term of the checkpoint's, new input "
                  "columns start at zero weight; the architecture must be the same");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
+  if (int status = 0; LaunchRanks(flags, argc, argv, first, &status)) return status;
   if (!init.empty() && !flags.resume.empty())
     throw ConfigError("train: --init and --resume exclude each other (--resume continues a run, "
                       "--init starts a new one from a checkpoint's weights)");
@@ -68,7 +69,8 @@ int RunTrain(int argc, char** argv, int first) {
   const ObservationSets sets =
       ResolveObservationSets(lc.runner.observation_sets, {"actor", "critic"},
                              {{"actor", "policy"}, {"critic", "critic"}}, config.source);
-  const int threads = SetThreads(flags.threads);
+  const RunRank run = JoinRun(flags);
+  const int threads = run.threads;
 
   // a resumed run draws fresh env randomness: the env seed moves on by the iteration reached
   const std::string resume = ResumeCheckpoint(flags.resume);
@@ -80,6 +82,7 @@ int RunTrain(int argc, char** argv, int first) {
   torch::manual_seed(config.env.seed);
   EnvConfig env_config = config.env;
   env_config.seed += start_iteration;
+  ShareEnvs(run.info, &env_config);
   QuadrupedVecEnv env(env_config, config.source);
   env.SetNumThreads(threads);
   PrintEnvSummary(env);
@@ -94,6 +97,7 @@ int RunTrain(int argc, char** argv, int first) {
   Ppo ppo(policy, lc.ppo, rc.num_steps_per_env, env.NumEnvs(), sets,
           env.Model().has_mirror ? &symmetry : nullptr);
   Runner runner(&env, &ppo, rc, config.resolved);
+  runner.SetCommunicator(run.comm.get());
   ResumeIfAsked(&runner, resume);
   std::printf(
       "train: %d envs x %d steps, %d threads, actor on '%s' (%d) critic on '%s' (%d), "
@@ -106,7 +110,7 @@ int RunTrain(int argc, char** argv, int first) {
   // 1000, 64 episodes), so every check draws the same randomization and the same commands
   // as `tutor eval --checkpoint` on the checkpoint saved at that iteration
   bool walked = false;
-  if (gait_check > 0) {
+  if (gait_check > 0 && run.info.rank == 0) {  // the others wait for its verdict
     std::vector<std::string> eval_overrides;
     AppendEvalOverrides(64, 1000, &eval_overrides);
     const AppConfig eval_config = LoadAppConfigText(

@@ -77,12 +77,23 @@ class PointMassEnv : public VecEnv {
   const float* Truncated() const override { return truncated_.data(); }
   const std::vector<EpisodeInfo>& FinishedEpisodes() const override { return finished_; }
 
+  // envs [first_env, first_env + num_envs) of a data-parallel run: each env draws its starts
+  // from a stream of its own, (seed, first_env + i), so a rank's envs are the same envs as
+  // those of one process holding all of them (the default shares one stream)
+  static PointMassEnv Shard(int num_envs, int horizon, uint64_t seed, int first_env) {
+    PointMassEnv env(num_envs, horizon, seed);
+    for (int i = 0; i < num_envs; ++i)
+      env.streams_.emplace_back(seed, static_cast<uint64_t>(first_env + i));
+    return env;
+  }
+
   float reward_scale = 1.0f;  // tests set it to NaN/inf to poison a rollout
   std::vector<double> x_, v_;
 
  private:
   void ResetOne(int i) {
-    x_[i] = rng_.Uniform(-1.0, 1.0), v_[i] = 0.0, t_[i] = 0, ret_[i] = 0.0;
+    Rng& rng = streams_.empty() ? rng_ : streams_[i];
+    x_[i] = rng.Uniform(-1.0, 1.0), v_[i] = 0.0, t_[i] = 0, ret_[i] = 0.0;
     Write(i, obs_.data());
   }
   void Write(int i, float* out) const {
@@ -92,6 +103,7 @@ class PointMassEnv : public VecEnv {
 
   int n_, horizon_;
   Rng rng_;
+  std::vector<Rng> streams_;
   EnvLayout layout_;
   std::vector<int> t_;
   std::vector<double> ret_;

@@ -46,7 +46,7 @@ rc=$?
 "$tutor" bench policies --policy "flat=$work/flat/model_latest.pt" --policy "rough=$work/rough/model_latest.pt" \
   --no-robustness --episodes 2 --threads 1 > "$work/order.log" 2>&1
 rc=$?
-(( rc == 2 )) && grep -q "list first a policy whose config holds every group" "$work/order.log" \
+(( rc == 2 )) && grep -q "list first, or name with --env, a policy whose config holds every group" "$work/order.log" \
   && ! grep -q "flat: latency" "$work/order.log" \
   || { echo "FAILED: bench policies with mismatched groups gave rc $rc"; cat "$work/order.log"; exit 1; }
 echo "errors: a dropped term, --init with --resume and bench policies' mismatched groups exit 2"
