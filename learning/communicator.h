@@ -20,6 +20,11 @@ class Communicator {
   virtual void AllReduceSum(torch::Tensor* t) = 0;
   // rank `root`'s values to every rank, in place
   virtual void Broadcast(torch::Tensor* t, int root) = 0;
+  // wall time spent in collectives so far (waiting for the slowest rank included), their count
+  // and the bytes they carried
+  virtual double CollectiveSeconds() const = 0;
+  virtual int64_t CollectiveCalls() const = 0;
+  virtual int64_t CollectiveBytes() const = 0;
 };
 
 inline int RankOf(const Communicator* comm) { return comm ? comm->Rank() : 0; }

@@ -119,6 +119,7 @@ class GlooCommunicator : public Communicator {
   int WorldSize() const override { return world_; }
 
   void AllReduceSum(torch::Tensor* t) override {
+    const auto start = std::chrono::steady_clock::now();
     Announce();
     std::vector<at::Tensor> tensors = {*t};
     try {
@@ -126,9 +127,11 @@ class GlooCommunicator : public Communicator {
     } catch (const std::exception& e) {
       Fail(e);
     }
+    Count(start, *t);
   }
 
   void Broadcast(torch::Tensor* t, int root) override {
+    const auto start = std::chrono::steady_clock::now();
     Announce();
     std::vector<at::Tensor> tensors = {*t};
     c10d::BroadcastOptions options;
@@ -138,7 +141,12 @@ class GlooCommunicator : public Communicator {
     } catch (const std::exception& e) {
       Fail(e);
     }
+    Count(start, *t);
   }
+
+  double CollectiveSeconds() const override { return seconds_; }
+  int64_t CollectiveCalls() const override { return calls_; }
+  int64_t CollectiveBytes() const override { return bytes_; }
 
  private:
   static std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
@@ -153,6 +161,11 @@ class GlooCommunicator : public Communicator {
     char name[HOST_NAME_MAX + 1] = {};
     gethostname(name, sizeof(name));
     return name;
+  }
+
+  void Count(std::chrono::steady_clock::time_point start, const torch::Tensor& t) {
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    bytes_ += t.numel() * static_cast<int64_t>(t.element_size());
   }
 
   // before each collective: this rank's count of collectives entered, in the store
@@ -192,7 +205,8 @@ class GlooCommunicator : public Communicator {
 
   int rank_, world_;
   Millis timeout_;
-  int64_t calls_ = 0;
+  int64_t calls_ = 0, bytes_ = 0;
+  double seconds_ = 0;
   c10::intrusive_ptr<c10d::TCPStore> store_;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
 };

@@ -182,6 +182,10 @@ std::vector<std::string> Runner::MetricColumns() const {
   for (const auto& term : env_->RewardTermNames()) columns.push_back("reward/" + term);
   for (const auto& stat : algorithm_->StatNames()) columns.push_back(stat);
   for (const auto& name : env_->MetricNames()) columns.push_back(name);
+  // data-parallel: rank 0's seconds in collectives this iteration (the store's bookkeeping and
+  // the wait for the slowest rank included), their count and megabytes
+  if (IsDistributed(comm_))
+    for (const char* c : {"collective_s", "collectives", "collective_mb"}) columns.push_back(c);
   return columns;
 }
 
@@ -237,6 +241,14 @@ void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
   const auto env_names = env_->MetricNames();
   for (size_t i = 0; i < env_names.size() && i < env_values.size(); ++i)
     row[env_names[i]] = env_values[i];
+  if (IsDistributed(comm_)) {
+    row["collective_s"] = comm_->CollectiveSeconds() - logged_collective_s_;
+    row["collectives"] = static_cast<double>(comm_->CollectiveCalls() - logged_collectives_);
+    row["collective_mb"] = (comm_->CollectiveBytes() - logged_collective_bytes_) / 1e6;
+    logged_collective_s_ = comm_->CollectiveSeconds();
+    logged_collectives_ = comm_->CollectiveCalls();
+    logged_collective_bytes_ = comm_->CollectiveBytes();
+  }
   metrics_->Write(iteration_, row);
 
   if (quiet) return;

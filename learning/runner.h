@@ -90,6 +90,8 @@ class Runner {
   EpisodeWindow window_;
   std::unique_ptr<MetricsLog> metrics_;  // opened by Learn (rank 0)
   Communicator* comm_ = nullptr;
+  double logged_collective_s_ = 0;  // the collective counters at the last logged iteration
+  int64_t logged_collectives_ = 0, logged_collective_bytes_ = 0;
 };
 
 }  // namespace tutor
