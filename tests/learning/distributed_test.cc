@@ -233,32 +233,23 @@ Failure RunWithFault(const std::string& name, const std::string& fault_rank0,
   return f;
 }
 
+// the survivor exits 3 within 30 s, its message naming the rank; returns how long it took
+double ExpectNamed(const std::string& name, const std::string& fault_rank0,
+                   const std::string& fault_rank1, bool start_rank1, int survivor,
+                   const std::string& named) {
+  const Failure f = RunWithFault(name, fault_rank0, fault_rank1, start_rank1, survivor);
+  EXPECT_EQ(f.status, 3) << name << ": " << f.message;
+  EXPECT_NE(f.message.find(named), std::string::npos) << name << ": " << f.message;
+  EXPECT_LT(f.seconds, 30) << name;
+  return f.seconds;
+}
+
 TEST(DistributedTest, ARankThatDiesHangsOrNeverJoinsStopsTheOthersNamingIt) {
-  {
-    const Failure f = RunWithFault("dies", "", "die@2", true, 0);
-    EXPECT_EQ(f.status, 3) << f.message;
-    EXPECT_NE(f.message.find("rank 1 did not reach"), std::string::npos) << f.message;
-    EXPECT_LT(f.seconds, 30);
-  }
-  {
-    const Failure f = RunWithFault("hangs", "", "hang@2", true, 0);
-    EXPECT_EQ(f.status, 3) << f.message;
-    EXPECT_NE(f.message.find("rank 1 did not reach"), std::string::npos) << f.message;
-    EXPECT_GE(f.seconds, 3.0);  // it waited for the timeout, no longer than about that
-    EXPECT_LT(f.seconds, 30);
-  }
-  {
-    const Failure f = RunWithFault("never", "", "", false, 0);
-    EXPECT_EQ(f.status, 3) << f.message;
-    EXPECT_NE(f.message.find("rank 1 never joined"), std::string::npos) << f.message;
-    EXPECT_LT(f.seconds, 30);
-  }
-  {
-    const Failure f = RunWithFault("rank0_dies", "die@2", "", true, 1);
-    EXPECT_EQ(f.status, 3) << f.message;
-    EXPECT_NE(f.message.find("rank 0"), std::string::npos) << f.message;
-    EXPECT_LT(f.seconds, 30);
-  }
+  ExpectNamed("dies", "", "die@2", true, 0, "rank 1 did not reach");
+  // it waited for the timeout, no longer than about that
+  EXPECT_GE(ExpectNamed("hangs", "", "hang@2", true, 0, "rank 1 did not reach"), 3.0);
+  ExpectNamed("never", "", "", false, 0, "rank 1 never joined");
+  ExpectNamed("rank0_dies", "die@2", "", true, 1, "rank 0");
 }
 
 TEST(DistributedTest, BadRankVariablesAreConfigErrors) {
