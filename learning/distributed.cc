@@ -18,8 +18,10 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include "learning/communicator.h"
@@ -58,6 +60,50 @@ int64_t ReadCount(c10d::Store& store, const std::string& key) {
   return std::stoll(std::string(bytes.begin(), bytes.end()));
 }
 
+void WriteCount(c10d::Store& store, const std::string& key, int64_t count) {
+  const std::string text = std::to_string(count);
+  store.set(key, std::vector<uint8_t>(text.begin(), text.end()));
+}
+
+// a rank's pulse: a thread with a store client of its own bumps "alive/<rank>" every
+// `kBeat` while the process lives, also while its main thread blocks inside a collective; a
+// rank that died or was stopped (SIGSTOP stops every thread) stops beating
+constexpr Millis kBeat{200};
+
+class Heartbeat {
+ public:
+  Heartbeat(const std::string& addr, c10d::TCPStoreOptions options, int rank) {
+    options.isServer = false;
+    store_ = c10::make_intrusive<c10d::TCPStore>(addr, options);
+    WriteCount(*store_, Key("alive", rank), 0);
+    thread_ = std::thread([this, rank] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      for (int64_t beats = 1; !cv_.wait_for(lock, kBeat, [this] { return stop_; }); ++beats) {
+        try {
+          WriteCount(*store_, Key("alive", rank), beats);
+        } catch (const std::exception&) {
+          return;  // the store is gone: the main thread finds out at its next collective
+        }
+      }
+    });
+  }
+  ~Heartbeat() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  c10::intrusive_ptr<c10d::TCPStore> store_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 class GlooCommunicator : public Communicator {
  public:
   static std::string Seconds(double s) {
@@ -77,6 +123,7 @@ class GlooCommunicator : public Communicator {
     const std::string where = info.master_addr + ":" + std::to_string(info.master_port);
     try {
       store_ = c10::make_intrusive<c10d::TCPStore>(info.master_addr, options);
+      heartbeat_ = std::make_unique<Heartbeat>(info.master_addr, options, rank_);
     } catch (const std::exception& e) {
       throw DistributedError("rank " + std::to_string(rank_) + ": cannot reach rank 0's store at " +
                              where + " within " + Seconds(timeout_s) +
@@ -172,8 +219,7 @@ class GlooCommunicator : public Communicator {
   void Announce() {
     ++calls_;
     try {
-      const std::string count = std::to_string(calls_);
-      store_->set(Key("calls", rank_), std::vector<uint8_t>(count.begin(), count.end()));
+      WriteCount(*store_, Key("calls", rank_), calls_);
     } catch (const std::exception& e) {
       throw DistributedError("rank " + std::to_string(rank_) + ": rank 0 (it hosts the store) " +
                              "is gone: " + FirstLine(e.what()));
@@ -192,15 +238,39 @@ class GlooCommunicator : public Communicator {
         const std::string key = Key("calls", r);
         if (!store_->check({key}) || ReadCount(*store_, key) < calls_) behind.push_back(r);
       }
-      who = behind.empty()
-                ? "every rank entered collective " + std::to_string(calls_) +
-                      ": a rank died or hangs inside it"
-                : RankList(behind) + " did not reach collective " + std::to_string(calls_) +
-                      " (died, hangs or stalled past the timeout)";
+      if (!behind.empty()) {
+        who = RankList(behind) + " did not reach collective " + std::to_string(calls_) +
+              " (died, hangs or stalled past the timeout)";
+      } else {
+        // every rank entered it: those whose pulse stands still died or stopped inside it
+        const std::vector<int> still = Pulseless();
+        who = still.empty() ? "every rank entered collective " + std::to_string(calls_) +
+                                  " and is alive"
+                            : RankList(still) + " entered collective " + std::to_string(calls_) +
+                                  " and then died or stopped (no heartbeat for " +
+                                  Seconds(std::chrono::duration<double>(kPulseWait).count()) +
+                                  ")";
+        // rank 0 hosts the store: it stays a while, so the others can still read it
+        if (rank_ == 0 && world_ > 2) std::this_thread::sleep_for(kPulseWait);
+      }
     } catch (const std::exception&) {
       who = "rank 0 (it hosts the store) is gone";
     }
     throw DistributedError("rank " + std::to_string(rank_) + ": " + who + ": " + cause);
+  }
+
+  // the other ranks whose heartbeat did not move in `kPulseWait` (several beats)
+  static constexpr Millis kPulseWait{1000};
+  std::vector<int> Pulseless() {
+    std::vector<int64_t> before(world_, -1);
+    for (int r = 0; r < world_; ++r)
+      if (r != rank_ && store_->check({Key("alive", r)})) before[r] = ReadCount(*store_, Key("alive", r));
+    std::this_thread::sleep_for(kPulseWait);
+    std::vector<int> still;
+    for (int r = 0; r < world_; ++r)
+      if (r != rank_ && (before[r] < 0 || ReadCount(*store_, Key("alive", r)) == before[r]))
+        still.push_back(r);
+    return still;
   }
 
   int rank_, world_;
@@ -209,6 +279,7 @@ class GlooCommunicator : public Communicator {
   double seconds_ = 0;
   c10::intrusive_ptr<c10d::TCPStore> store_;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
+  std::unique_ptr<Heartbeat> heartbeat_;  // stops (joins) before the store goes
 };
 
 // a TCP port nobody listens on now (the kernel's choice)

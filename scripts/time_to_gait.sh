@@ -6,8 +6,10 @@
 # steps and training wall seconds (collection + learning; the evals are not counted), then the
 # median and the max. A benchmark, not a test: each seed is a full training run.
 #
-#   scripts/time_to_gait.sh [--cap N] [--cap-wall S] [--config FILE] [--set key=value ...] SEED...
+#   scripts/time_to_gait.sh [--cap N] [--cap-wall S] [--config FILE] [--nproc N] [--set key=value ...] SEED...
 #
+# --nproc: train with N local ranks (`tutor train --nproc N`); env.num_envs is per rank, so pass
+#          --set env.num_envs=<the config's num_envs / N> for the same envs as one process.
 # --cap: iterations after which a seed counts as not walking ("> cap"; default 600).
 # --cap-wall: also stop a seed, as not walking, at the first gait check past S seconds of training.
 # Logs and checkpoints go to runs/time_to_gait/<name>/seed_<s> (TUTOR_TTG_DIR overrides).
@@ -25,7 +27,8 @@ while [[ $# -gt 0 ]]; do
     --config) config="$2"; shift 2 ;;
     --name) name="$2"; shift 2 ;;
     --set) sets+=(--set "$2"); shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --nproc) sets+=(--nproc "$2"); shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) echo "time_to_gait.sh: unknown flag '$1'" >&2; exit 2 ;;
     *) break ;;
   esac

@@ -2,17 +2,21 @@
 // starts it as separate processes (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set) or alone.
 //   distributed_rank ppo|distill OUT ENVS_PER_RANK EPOCHS MINI_BATCHES ITERATIONS [FAULT]
 // FAULT: die@N (this rank exits at once after iteration N), hang@N (it stops itself with
-// SIGSTOP after iteration N). Writes OUT.params (the trained parameters, float32, then the
+// SIGSTOP after iteration N), diein@N / hangin@N (the same 0.3 s later, from another thread,
+// while its main thread waits inside the next collective), slow@N (it sleeps 1 s after
+// iteration N, so the other rank's next collective waits for it). Writes OUT.params (the trained parameters, float32, then the
 // learning rate as float64), OUT.grad (this rank's first mini-batch gradient before the
 // all-reduce, float32) and rank 0's logs into OUT.log/. Exit 3 on a DistributedError, with its
 // message on stderr.
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "learning/communicator.h"
 #include "learning/distillation.h"
@@ -103,6 +107,13 @@ int Run(int argc, char** argv) {
       if (iteration == when) {
         if (what == "die") std::_Exit(9);
         if (what == "hang") raise(SIGSTOP);
+        if (what == "slow") std::this_thread::sleep_for(std::chrono::seconds(1));
+        if (what == "diein" || what == "hangin")
+          std::thread([what] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            if (what == "diein") std::_Exit(9);
+            raise(SIGSTOP);
+          }).detach();
       }
       return false;
     };

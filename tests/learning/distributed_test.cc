@@ -250,6 +250,12 @@ TEST(DistributedTest, ARankThatDiesHangsOrNeverJoinsStopsTheOthersNamingIt) {
   EXPECT_GE(ExpectNamed("hangs", "", "hang@2", true, 0, "rank 1 did not reach"), 3.0);
   ExpectNamed("never", "", "", false, 0, "rank 1 never joined");
   ExpectNamed("rank0_dies", "die@2", "", true, 1, "rank 0");
+  // inside a collective: rank 1 entered it (rank 0 comes 1 s late) and dies or stops there;
+  // its heartbeat names it
+  ExpectNamed("dies_inside", "slow@2", "diein@2", true, 0,
+              "rank 1 entered collective");
+  EXPECT_GE(ExpectNamed("hangs_inside", "slow@2", "hangin@2", true, 0, "rank 1 entered collective"),
+            3.0);
 }
 
 TEST(DistributedTest, BadRankVariablesAreConfigErrors) {
