@@ -7,8 +7,12 @@
 namespace tutor {
 
 TeacherRouter::TeacherRouter(std::vector<TeacherDomain> domains, const VecEnv& env,
-                             const std::string& source)
-    : domains_(std::move(domains)), terrain_names_(env.TerrainTypeNames()), source_(source) {
+                             const std::string& source, int first_env, int total_envs)
+    : domains_(std::move(domains)),
+      terrain_names_(env.TerrainTypeNames()),
+      source_(source),
+      first_env_(first_env),
+      total_envs_(total_envs > 0 ? total_envs : env.NumEnvs()) {
   std::string known;
   for (const auto& name : terrain_names_) known += (known.empty() ? "" : ", ") + name;
   for (size_t k = 0; k < domains_.size(); ++k) {
@@ -32,7 +36,7 @@ TeacherRouter::TeacherRouter(std::vector<TeacherDomain> domains, const VecEnv& e
 }
 
 int TeacherRouter::TeacherOf(const VecEnv& env, int i) const {
-  const double share = static_cast<double>(i) / env.NumEnvs();
+  const double share = static_cast<double>(first_env_ + i) / total_envs_;
   for (size_t k = 0; k < domains_.size(); ++k) {
     const TeacherDomain& d = domains_[k];
     if (share < d.envs_from || share >= d.envs_to) continue;

@@ -16,8 +16,11 @@ namespace tutor {
 class TeacherRouter {
  public:
   // ConfigError naming `source` and `teachers[k]` for a terrain type the env does not know, or
-  // a terrain rule on an env without terrain
-  TeacherRouter(std::vector<TeacherDomain> domains, const VecEnv& env, const std::string& source);
+  // a terrain rule on an env without terrain. A data-parallel rank's env i is env
+  // `first_env` + i of the run's `total_envs` (0: this env's count): the `envs` rule is a
+  // share of the run's env ids, so 2 ranks x N envs route as 1 x 2N
+  TeacherRouter(std::vector<TeacherDomain> domains, const VecEnv& env, const std::string& source,
+                int first_env = 0, int total_envs = 0);
 
   int NumTeachers() const { return static_cast<int>(domains_.size()); }
   // the first teacher whose rules all hold for env i now; -1 when none does
@@ -33,6 +36,7 @@ class TeacherRouter {
   std::vector<std::vector<char>> terrain_ok_;  // [teacher][terrain type index]: empty = any
   std::vector<std::string> terrain_names_;
   std::string source_;
+  int first_env_, total_envs_;
 };
 
 }  // namespace tutor

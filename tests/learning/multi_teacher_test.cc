@@ -115,6 +115,12 @@ TEST(TeacherRouterTest, FirstTeacherWhoseRulesAllHoldLabelsEachEnv) {
   turning.command[2] = {0.4, 1.0};
   TeacherRouter router({stairs, second_half, turning, TeacherDomain{}}, env, "test.yaml");
   EXPECT_EQ(router.Route(env), (std::vector<int64_t>{2, 3, 3, 0, 1, 0, 1, 1}));
+  // as a data-parallel rank of a 16-env run: these 8 envs are the run's 0..7 (all below half
+  // of it) or 8..15 (all at or above it)
+  TeacherRouter first_rank({second_half, TeacherDomain{}}, env, "test.yaml", 0, 16);
+  EXPECT_EQ(first_rank.Route(env), (std::vector<int64_t>(8, 1)));
+  TeacherRouter second_rank({second_half, TeacherDomain{}}, env, "test.yaml", 8, 16);
+  EXPECT_EQ(second_rank.Route(env), (std::vector<int64_t>(8, 0)));
 
   // without a catch-all, an env in no domain is an error naming it and its domain
   TeacherRouter partial({stairs, second_half}, env, "test.yaml");
