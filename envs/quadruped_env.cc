@@ -197,8 +197,9 @@ double QuadrupedEnv::FootHeight(int foot) const {
 
 TerrainType QuadrupedEnv::terrain_type() const {
   if (!quadruped_.has_terrain) return TerrainType::kFlat;
-  return quadruped_.config.terrain.types
-      [quadruped_.env_terrain[env_id_ - quadruped_.config.first_env_id]].first;
+  return quadruped_.config.terrain
+      .types[quadruped_.env_terrain[env_id_ - quadruped_.config.first_env_id]]
+      .first;
 }
 
 void QuadrupedEnv::SetTerrainLevel(int level) {

@@ -11,9 +11,8 @@ QuadrupedVecEnv::QuadrupedVecEnv(const EnvConfig& config, const std::string& sou
   const int n = config.num_envs;
   envs_.reserve(n);
   for (int i = 0; i < n; ++i)
-    envs_.push_back(
-        std::make_unique<QuadrupedEnv>(quadruped_, config.first_env_id + i,
-                                       static_cast<uint64_t>(config.seed)));
+    envs_.push_back(std::make_unique<QuadrupedEnv>(quadruped_, config.first_env_id + i,
+                                                   static_cast<uint64_t>(config.seed)));
   for (const auto& group : quadruped_.groups) {
     obs_.emplace_back(static_cast<size_t>(n) * group.width, 0.0f);
     final_obs_.emplace_back(static_cast<size_t>(n) * group.width, 0.0f);

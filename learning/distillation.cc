@@ -280,10 +280,10 @@ Stats Distillation::Update() {
   if (student->memory) student->memory->SetState(rollout_end_memory);
   // several teachers: the share of this rollout's samples each one labelled
   if (storage_.teacher_weights.defined() && steps > 0) {
-    const auto share =
-        SumOverRanks(comm_, storage_.teacher_weights.narrow(0, 0, steps)
-                                .mean(std::vector<int64_t>{0, 1}).contiguous()) /
-        WorldSizeOf(comm_);
+    const auto share = SumOverRanks(comm_, storage_.teacher_weights.narrow(0, 0, steps)
+                                               .mean(std::vector<int64_t>{0, 1})
+                                               .contiguous()) /
+                       WorldSizeOf(comm_);
     for (int k = 0; k < model_->NumTeachers(); ++k)
       stats["teacher_share/" + TeacherRole(k)] = share[k].item<double>();
   }

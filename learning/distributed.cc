@@ -10,10 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -23,6 +19,9 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include "learning/communicator.h"
 
@@ -53,7 +52,9 @@ int IntVariable(const char* name, int lo, int hi, int fallback, bool required) {
   return static_cast<int>(v);
 }
 
-std::string Key(const char* what, int rank) { return std::string(what) + "/" + std::to_string(rank); }
+std::string Key(const char* what, int rank) {
+  return std::string(what) + "/" + std::to_string(rank);
+}
 
 int64_t ReadCount(c10d::Store& store, const std::string& key) {
   const auto bytes = store.get(key);
@@ -113,7 +114,9 @@ class GlooCommunicator : public Communicator {
   }
 
   GlooCommunicator(const RankInfo& info, double timeout_s)
-      : rank_(info.rank), world_(info.world_size), timeout_(Millis(static_cast<int64_t>(timeout_s * 1000))) {
+      : rank_(info.rank),
+        world_(info.world_size),
+        timeout_(Millis(static_cast<int64_t>(timeout_s * 1000))) {
     c10d::TCPStoreOptions options;
     options.port = static_cast<std::uint16_t>(info.master_port);
     options.isServer = rank_ == 0;
@@ -244,12 +247,11 @@ class GlooCommunicator : public Communicator {
       } else {
         // every rank entered it: those whose pulse stands still died or stopped inside it
         const std::vector<int> still = Pulseless();
-        who = still.empty() ? "every rank entered collective " + std::to_string(calls_) +
-                                  " and is alive"
-                            : RankList(still) + " entered collective " + std::to_string(calls_) +
-                                  " and then died or stopped (no heartbeat for " +
-                                  Seconds(std::chrono::duration<double>(kPulseWait).count()) +
-                                  ")";
+        who = still.empty()
+                  ? "every rank entered collective " + std::to_string(calls_) + " and is alive"
+                  : RankList(still) + " entered collective " + std::to_string(calls_) +
+                        " and then died or stopped (no heartbeat for " +
+                        Seconds(std::chrono::duration<double>(kPulseWait).count()) + ")";
         // rank 0 hosts the store: it stays a while, so the others can still read it
         if (rank_ == 0 && world_ > 2) std::this_thread::sleep_for(kPulseWait);
       }
@@ -264,7 +266,8 @@ class GlooCommunicator : public Communicator {
   std::vector<int> Pulseless() {
     std::vector<int64_t> before(world_, -1);
     for (int r = 0; r < world_; ++r)
-      if (r != rank_ && store_->check({Key("alive", r)})) before[r] = ReadCount(*store_, Key("alive", r));
+      if (r != rank_ && store_->check({Key("alive", r)}))
+        before[r] = ReadCount(*store_, Key("alive", r));
     std::this_thread::sleep_for(kPulseWait);
     std::vector<int> still;
     for (int r = 0; r < world_; ++r)
@@ -313,8 +316,9 @@ RankInfo ReadRankInfo() {
   RankInfo info;
   if (!std::getenv("WORLD_SIZE")) {
     if (std::getenv("RANK"))
-      throw ConfigError("distributed run: RANK is set but WORLD_SIZE is not (torchrun's "
-                        "convention needs both, with MASTER_ADDR and MASTER_PORT)");
+      throw ConfigError(
+          "distributed run: RANK is set but WORLD_SIZE is not (torchrun's "
+          "convention needs both, with MASTER_ADDR and MASTER_PORT)");
     return info;
   }
   info.world_size = IntVariable("WORLD_SIZE", 1, 1 << 16, 1, true);
@@ -335,7 +339,8 @@ RankInfo ReadRankInfo() {
 std::unique_ptr<Communicator> ConnectRanks(const RankInfo& info, double timeout_s) {
   if (!info.distributed()) return nullptr;
   if (!(timeout_s > 0))
-    throw ConfigError("distributed run: the timeout must be > 0 s, got " + std::to_string(timeout_s));
+    throw ConfigError("distributed run: the timeout must be > 0 s, got " +
+                      std::to_string(timeout_s));
   return std::make_unique<GlooCommunicator>(info, timeout_s);
 }
 
@@ -343,11 +348,13 @@ int LaunchLocalRanks(int nproc, const std::vector<std::string>& args) {
   if (nproc < 1 || nproc > 1024)
     throw ConfigError("--nproc " + std::to_string(nproc) + ": expected 1 to 1024 local ranks");
   if (std::getenv("WORLD_SIZE"))
-    throw ConfigError("--nproc: WORLD_SIZE is already set (this process is a rank of a launched "
-                      "run; launch with either --nproc or a launcher, not both)");
+    throw ConfigError(
+        "--nproc: WORLD_SIZE is already set (this process is a rank of a launched "
+        "run; launch with either --nproc or a launcher, not both)");
   const std::string port = std::to_string(FreePort());
   std::vector<pid_t> pids;
-  struct sigaction record {}, old_int {}, old_term {};
+  struct sigaction record {
+  }, old_int{}, old_term{};
   record.sa_handler = RecordSignal;
   sigemptyset(&record.sa_mask);
   sigaction(SIGINT, &record, &old_int);

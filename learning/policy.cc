@@ -47,7 +47,8 @@ torch::Tensor ActionDistribution::Sample() const { return mean + std * torch::ra
 torch::Tensor ActionDistribution::Sample(int64_t first, int64_t total) const {
   const int64_t rows = mean.size(0);
   if (first == 0 && total == rows) return Sample();
-  const auto noise = torch::randn({total, mean.size(1)}, mean.options()).slice(0, first, first + rows);
+  const auto noise =
+      torch::randn({total, mean.size(1)}, mean.options()).slice(0, first, first + rows);
   return mean + std * noise;
 }
 

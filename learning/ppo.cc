@@ -164,117 +164,129 @@ Stats Ppo::Update() {
   const bool distributed = IsDistributed(comm_);
   const auto params = policy_->parameters();
   const int64_t n_envs = storage_.num_envs_;
-  storage_.ForEachMiniBatch(config_.num_mini_batches, config_.num_learning_epochs,
-                            [&](const MiniBatch& original) {
-    if (diverged) return;
-    // data-parallel: this rank's members of the run's mini-batch, its mean loss weighted by
-    // their share and the gradients summed over the ranks: the run's mean gradient. A rank
-    // may hold none of a mini-batch's samples: it adds zeros.
-    const bool empty = original.observations.size(0) == 0;
-    const double share = original.share;
-    double kl = 0, batch_symmetry = 0;
-    bool finite = true;
-    PpoLoss loss;
-    optimizer_->zero_grad();
-    if (!empty) {
-      // data augmentation: the mirror image of every transition is a transition of the
-      // mirrored robot with the same advantage, return and (for a symmetric policy) probability
-      MiniBatch augmented;
-      if (config_.symmetry_augmentation) {
-        const MiniBatch& b = original;
-        augmented.observations = torch::cat({b.observations, symmetry_.actor.Apply(b.observations)});
-        if (config_.symmetry_critic)
-          augmented.critic_observations =
-              torch::cat({b.critic_observations, symmetry_.critic.Apply(b.critic_observations)});
-        augmented.actions = torch::cat({b.actions, symmetry_.actions.Apply(b.actions)});
-        augmented.action_mean = torch::cat({b.action_mean, symmetry_.actions.Apply(b.action_mean)});
-        augmented.action_std = torch::cat({b.action_std, b.action_std.index_select(-1, symmetry_.actions.index)});
-        for (auto [to, from] : {std::pair{&augmented.values, &b.values},
-                                {&augmented.advantages, &b.advantages},
-                                {&augmented.returns, &b.returns},
-                                {&augmented.log_probs, &b.log_probs}})
-          *to = torch::cat({*from, *from});
-      }
-      const MiniBatch& batch = config_.symmetry_augmentation ? augmented : original;
-      const MiniBatch& value_batch =
-          config_.symmetry_augmentation && !config_.symmetry_critic ? original : batch;
-      const ActionDistribution dist = policy_->Distribution(batch.observations);
-      const auto values = policy_->Evaluate(value_batch.critic_observations);
-      if (config_.schedule == Schedule::kAdaptive) {
-        torch::NoGradGuard no_grad;
-        kl = GaussianKl(batch.action_mean, batch.action_std, dist.mean, dist.std).item<double>();
-      }
-      loss = ComputePpoLoss(config_, batch, dist, values, &value_batch);
-      if (config_.symmetry_loss_coef > 0) {
-        // the mean on a mirrored observation should be the mirrored mean (the target detached)
-        const int64_t n = original.observations.size(0);
-        const auto mirrored_mean =
-            config_.symmetry_augmentation
-                ? dist.mean.slice(0, n, 2 * n)  // the augmented half already is the mirror
-                : policy_->actor->Distribution(symmetry_.actor.Apply(original.observations)).mean;
-        const auto target = symmetry_.actions.Apply(dist.mean.slice(0, 0, n)).detach();
-        const auto symmetry_loss = (mirrored_mean - target).square().sum(-1).mean();
-        loss.total = loss.total + config_.symmetry_loss_coef * symmetry_loss;
-        batch_symmetry = symmetry_loss.item<double>();
-      }
-      finite = torch::isfinite(loss.total).item<bool>();
-      if (finite) (share == 1.0 ? loss.total : loss.total * share).backward();
-    }
-    double batch_surrogate = empty || !finite ? 0.0 : loss.surrogate.item<double>();
-    double batch_value = empty || !finite ? 0.0 : loss.value.item<double>();
-    double batch_entropy = empty || !finite ? 0.0 : loss.entropy.item<double>();
-    if (distributed) {
-      // one all-reduce per mini-batch: every gradient, then the weighted KL and losses and a
-      // non-finite flag, so every rank takes the same step and the same learning rate
-      std::vector<torch::Tensor> pieces;
-      for (const auto& p : params)
-        pieces.push_back(p.grad().defined() ? p.grad().reshape({-1})
-                                            : torch::zeros({p.numel()}, p.options()));
-      if (local_gradient_observer) local_gradient_observer(pieces);
-      const std::vector<double> scalars = {kl * share, batch_surrogate * share,
-                                           batch_value * share, batch_entropy * share,
-                                           batch_symmetry * share, finite ? 0.0 : 1.0};
-      pieces.push_back(torch::tensor(scalars, torch::kFloat64).to(torch::kFloat32));
-      auto flat = SumOverRanks(comm_, torch::cat(pieces));
-      int64_t at = 0;
-      for (const auto& p : params) {
-        const auto g = flat.slice(0, at, at + p.numel()).view_as(p);
-        if (p.grad().defined()) p.mutable_grad().copy_(g);
-        else p.mutable_grad() = g.clone();
-        at += p.numel();
-      }
-      const auto s = flat.slice(0, at).to(torch::kFloat64);
-      kl = s[0].item<double>(), batch_surrogate = s[1].item<double>();
-      batch_value = s[2].item<double>(), batch_entropy = s[3].item<double>();
-      batch_symmetry = s[4].item<double>();
-      finite = s[5].item<double>() == 0.0;
-    }
-    if (!finite) {
-      diverged = true;
-      return;
-    }
-    // adaptive learning rate from KL(old || new) (the run's mean, the same on every rank)
-    if (config_.schedule == Schedule::kAdaptive) {
-      kl_sum += kl;
-      if (kl > 2.0 * config_.desired_kl)
-        SetLearningRate(std::max(config_.min_learning_rate, learning_rate_ / 1.5));
-      else if (kl < 0.5 * config_.desired_kl && kl > 0.0)
-        SetLearningRate(std::min(config_.max_learning_rate, learning_rate_ * 1.5));
-    }
-    torch::nn::utils::clip_grad_norm_(params, config_.max_grad_norm);
-    optimizer_->step();
-    // an update that leaves a parameter non-finite (or a scalar std <= 0, which has no
-    // Normal distribution) is rolled back below instead of poisoning the next mini-batch
-    if (!ParametersFinite()) {
-      diverged = true;
-      return;
-    }
-    surrogate += batch_surrogate;
-    value += batch_value;
-    entropy += batch_entropy;
-    symmetry_sum += batch_symmetry;
-    ++count;
-  }, RankOf(comm_) * n_envs, WorldSizeOf(comm_) * n_envs);
+  storage_.ForEachMiniBatch(
+      config_.num_mini_batches, config_.num_learning_epochs,
+      [&](const MiniBatch& original) {
+        if (diverged) return;
+        // data-parallel: this rank's members of the run's mini-batch, its mean loss weighted by
+        // their share and the gradients summed over the ranks: the run's mean gradient. A rank
+        // may hold none of a mini-batch's samples: it adds zeros.
+        const bool empty = original.observations.size(0) == 0;
+        const double share = original.share;
+        double kl = 0, batch_symmetry = 0;
+        bool finite = true;
+        PpoLoss loss;
+        optimizer_->zero_grad();
+        if (!empty) {
+          // data augmentation: the mirror image of every transition is a transition of the
+          // mirrored robot with the same advantage, return and (for a symmetric policy) probability
+          MiniBatch augmented;
+          if (config_.symmetry_augmentation) {
+            const MiniBatch& b = original;
+            augmented.observations =
+                torch::cat({b.observations, symmetry_.actor.Apply(b.observations)});
+            if (config_.symmetry_critic)
+              augmented.critic_observations = torch::cat(
+                  {b.critic_observations, symmetry_.critic.Apply(b.critic_observations)});
+            augmented.actions = torch::cat({b.actions, symmetry_.actions.Apply(b.actions)});
+            augmented.action_mean =
+                torch::cat({b.action_mean, symmetry_.actions.Apply(b.action_mean)});
+            augmented.action_std =
+                torch::cat({b.action_std, b.action_std.index_select(-1, symmetry_.actions.index)});
+            for (auto [to, from] : {std::pair{&augmented.values, &b.values},
+                                    {&augmented.advantages, &b.advantages},
+                                    {&augmented.returns, &b.returns},
+                                    {&augmented.log_probs, &b.log_probs}})
+              *to = torch::cat({*from, *from});
+          }
+          const MiniBatch& batch = config_.symmetry_augmentation ? augmented : original;
+          const MiniBatch& value_batch =
+              config_.symmetry_augmentation && !config_.symmetry_critic ? original : batch;
+          const ActionDistribution dist = policy_->Distribution(batch.observations);
+          const auto values = policy_->Evaluate(value_batch.critic_observations);
+          if (config_.schedule == Schedule::kAdaptive) {
+            torch::NoGradGuard no_grad;
+            kl =
+                GaussianKl(batch.action_mean, batch.action_std, dist.mean, dist.std).item<double>();
+          }
+          loss = ComputePpoLoss(config_, batch, dist, values, &value_batch);
+          if (config_.symmetry_loss_coef > 0) {
+            // the mean on a mirrored observation should be the mirrored mean (the target detached)
+            const int64_t n = original.observations.size(0);
+            const auto mirrored_mean =
+                config_.symmetry_augmentation
+                    ? dist.mean.slice(0, n, 2 * n)  // the augmented half already is the mirror
+                    : policy_->actor->Distribution(symmetry_.actor.Apply(original.observations))
+                          .mean;
+            const auto target = symmetry_.actions.Apply(dist.mean.slice(0, 0, n)).detach();
+            const auto symmetry_loss = (mirrored_mean - target).square().sum(-1).mean();
+            loss.total = loss.total + config_.symmetry_loss_coef * symmetry_loss;
+            batch_symmetry = symmetry_loss.item<double>();
+          }
+          finite = torch::isfinite(loss.total).item<bool>();
+          if (finite) (share == 1.0 ? loss.total : loss.total * share).backward();
+        }
+        double batch_surrogate = empty || !finite ? 0.0 : loss.surrogate.item<double>();
+        double batch_value = empty || !finite ? 0.0 : loss.value.item<double>();
+        double batch_entropy = empty || !finite ? 0.0 : loss.entropy.item<double>();
+        if (distributed) {
+          // one all-reduce per mini-batch: every gradient, then the weighted KL and losses and a
+          // non-finite flag, so every rank takes the same step and the same learning rate
+          std::vector<torch::Tensor> pieces;
+          for (const auto& p : params)
+            pieces.push_back(p.grad().defined() ? p.grad().reshape({-1})
+                                                : torch::zeros({p.numel()}, p.options()));
+          if (local_gradient_observer) local_gradient_observer(pieces);
+          const std::vector<double> scalars = {kl * share,
+                                               batch_surrogate * share,
+                                               batch_value * share,
+                                               batch_entropy * share,
+                                               batch_symmetry * share,
+                                               finite ? 0.0 : 1.0};
+          pieces.push_back(torch::tensor(scalars, torch::kFloat64).to(torch::kFloat32));
+          auto flat = SumOverRanks(comm_, torch::cat(pieces));
+          int64_t at = 0;
+          for (const auto& p : params) {
+            const auto g = flat.slice(0, at, at + p.numel()).view_as(p);
+            if (p.grad().defined())
+              p.mutable_grad().copy_(g);
+            else
+              p.mutable_grad() = g.clone();
+            at += p.numel();
+          }
+          const auto s = flat.slice(0, at).to(torch::kFloat64);
+          kl = s[0].item<double>(), batch_surrogate = s[1].item<double>();
+          batch_value = s[2].item<double>(), batch_entropy = s[3].item<double>();
+          batch_symmetry = s[4].item<double>();
+          finite = s[5].item<double>() == 0.0;
+        }
+        if (!finite) {
+          diverged = true;
+          return;
+        }
+        // adaptive learning rate from KL(old || new) (the run's mean, the same on every rank)
+        if (config_.schedule == Schedule::kAdaptive) {
+          kl_sum += kl;
+          if (kl > 2.0 * config_.desired_kl)
+            SetLearningRate(std::max(config_.min_learning_rate, learning_rate_ / 1.5));
+          else if (kl < 0.5 * config_.desired_kl && kl > 0.0)
+            SetLearningRate(std::min(config_.max_learning_rate, learning_rate_ * 1.5));
+        }
+        torch::nn::utils::clip_grad_norm_(params, config_.max_grad_norm);
+        optimizer_->step();
+        // an update that leaves a parameter non-finite (or a scalar std <= 0, which has no
+        // Normal distribution) is rolled back below instead of poisoning the next mini-batch
+        if (!ParametersFinite()) {
+          diverged = true;
+          return;
+        }
+        surrogate += batch_surrogate;
+        value += batch_value;
+        entropy += batch_entropy;
+        symmetry_sum += batch_symmetry;
+        ++count;
+      },
+      RankOf(comm_) * n_envs, WorldSizeOf(comm_) * n_envs);
   if (!diverged) {
     // Normalizer statistics move only here, after the policy update and from the rollout just
     // learned from: within an iteration, acting and learning see the same normalization, so

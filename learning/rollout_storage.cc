@@ -75,8 +75,9 @@ void RolloutStorage::ComputeReturns(const torch::Tensor& last_values, double gam
   }
   // the run's mean and (unbiased) std over every rank's samples, in float64
   const auto a64 = advantages.to(torch::kFloat64);
-  auto sums = SumOverRanks(comm, torch::stack({a64.sum(), torch::tensor(static_cast<double>(
-                                                              a64.numel()), torch::kFloat64)}));
+  auto sums = SumOverRanks(
+      comm,
+      torch::stack({a64.sum(), torch::tensor(static_cast<double>(a64.numel()), torch::kFloat64)}));
   const double n = sums[1].item<double>(), mean = sums[0].item<double>() / n;
   const double squares = SumOverRanks(comm, (a64 - mean).square().sum().item<double>());
   const double std = std::sqrt(squares / std::max(1.0, n - 1.0));

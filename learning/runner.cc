@@ -200,9 +200,12 @@ void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
   if (IsDistributed(comm_)) {
     // the episodes of every rank's window, and the env metrics averaged over the ranks
     terms.resize(term_names.size(), 0.0);
-    std::vector<double> v = {summary.count, summary.episode_return * summary.count,
-                             summary.length * summary.count, summary.fall_rate * summary.count,
-                             summary.vx_error * summary.count, summary.vy_error * summary.count,
+    std::vector<double> v = {summary.count,
+                             summary.episode_return * summary.count,
+                             summary.length * summary.count,
+                             summary.fall_rate * summary.count,
+                             summary.vx_error * summary.count,
+                             summary.vy_error * summary.count,
                              summary.yaw_rate_error * summary.count};
     for (double t : terms) v.push_back(t * summary.count);
     for (double m : env_values) v.push_back(m);
@@ -258,9 +261,9 @@ void Runner::LogIteration(double collect_s, double learn_s, const Stats& stats,
   std::snprintf(buf, sizeof(buf),
                 "[%d/%d] %.0f steps/s (collect %.2fs learn %.2fs) | return %.2f len %.0f falls "
                 "%.0f%% | err vx %.2f yaw %.2f |",
-                iteration_, last_iteration, steps_per_s, collect_s, learn_s,
-                summary.episode_return, summary.length, 100.0 * summary.fall_rate,
-                summary.vx_error, summary.yaw_rate_error);
+                iteration_, last_iteration, steps_per_s, collect_s, learn_s, summary.episode_return,
+                summary.length, 100.0 * summary.fall_rate, summary.vx_error,
+                summary.yaw_rate_error);
   line += buf;
   for (size_t i = 0; i < term_names.size() && i < terms.size(); ++i) {
     std::snprintf(buf, sizeof(buf), " %s %.3f", term_names[i].c_str(), terms[i]);

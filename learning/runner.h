@@ -31,8 +31,8 @@ struct EpisodeWindow {
   std::vector<double> MeanTerms() const;
   // the means above in one record (count 0 and zeros when empty)
   struct Summary {
-    double count = 0, episode_return = 0, length = 0, fall_rate = 0, vx_error = 0,
-           vy_error = 0, yaw_rate_error = 0;
+    double count = 0, episode_return = 0, length = 0, fall_rate = 0, vx_error = 0, vy_error = 0,
+           yaw_rate_error = 0;
   };
   Summary Summarize() const;
 

@@ -87,8 +87,8 @@ std::string DistillStageRun(const AppConfig& config, const PolicyConfig& student
   if (loaded.size() > 1 && dc.teacher_routing == TeacherRouting::kDomain) {
     std::vector<TeacherDomain> domains;
     for (const auto& t : teachers) domains.push_back(t.domain);
-    router = std::make_unique<TeacherRouter>(domains, env, config.source,
-                                             env_config.first_env_id, env_config.total_envs);
+    router = std::make_unique<TeacherRouter>(domains, env, config.source, env_config.first_env_id,
+                                             env_config.total_envs);
     algorithm.SetRouter([&router, &env] { return router->Route(env); });
   }
   Runner runner(&env, &algorithm, rc, config.resolved);

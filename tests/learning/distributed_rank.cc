@@ -4,10 +4,10 @@
 // FAULT: die@N (this rank exits at once after iteration N), hang@N (it stops itself with
 // SIGSTOP after iteration N), diein@N / hangin@N (the same 0.3 s later, from another thread,
 // while its main thread waits inside the next collective), slow@N (it sleeps 1 s after
-// iteration N, so the other rank's next collective waits for it). Writes OUT.params (the trained parameters, float32, then the
-// learning rate as float64), OUT.grad (this rank's first mini-batch gradient before the
-// all-reduce, float32) and rank 0's logs into OUT.log/. Exit 3 on a DistributedError, with its
-// message on stderr.
+// iteration N, so the other rank's next collective waits for it). Writes OUT.params (the trained
+// parameters, float32, then the learning rate as float64), OUT.grad (this rank's first mini-batch
+// gradient before the all-reduce, float32) and rank 0's logs into OUT.log/. Exit 3 on a
+// DistributedError, with its message on stderr.
 #include <signal.h>
 #include <unistd.h>
 
@@ -44,14 +44,17 @@ void WriteFloats(const std::string& path, const std::vector<torch::Tensor>& tens
 
 int Run(int argc, char** argv) {
   if (argc < 7) {
-    std::fprintf(stderr, "usage: distributed_rank ppo|distill OUT ENVS EPOCHS MINI_BATCHES ITERATIONS [FAULT]\n");
+    std::fprintf(
+        stderr,
+        "usage: distributed_rank ppo|distill OUT ENVS EPOCHS MINI_BATCHES ITERATIONS [FAULT]\n");
     return 2;
   }
   const std::string mode = argv[1], out = argv[2];
   const int envs = std::atoi(argv[3]), epochs = std::atoi(argv[4]),
             mini_batches = std::atoi(argv[5]), iterations = std::atoi(argv[6]);
   const std::string fault = argc > 7 ? argv[7] : "";
-  const double timeout = std::getenv("TEST_TIMEOUT_S") ? std::atof(std::getenv("TEST_TIMEOUT_S")) : 20.0;
+  const double timeout =
+      std::getenv("TEST_TIMEOUT_S") ? std::atof(std::getenv("TEST_TIMEOUT_S")) : 20.0;
   torch::set_num_threads(1);
   torch::manual_seed(5);
   const RankInfo info = ReadRankInfo();
@@ -73,7 +76,8 @@ int Run(int argc, char** argv) {
     pc.schedule = Schedule::kAdaptive;
     pc.desired_kl = 0.02;  // the rate moves up and down within the 3 updates
     policy = tutor::testing::PointMassActorCritic({16}, {16}, 0.5);
-    auto ppo = std::make_unique<Ppo>(policy, pc, rc.num_steps_per_env, envs, tutor::testing::PpoSets());
+    auto ppo =
+        std::make_unique<Ppo>(policy, pc, rc.num_steps_per_env, envs, tutor::testing::PpoSets());
     bool first = true;
     ppo->local_gradient_observer = [&](const std::vector<torch::Tensor>& g) {
       if (first) WriteFloats(out + ".grad", g, nullptr), first = false;

@@ -68,7 +68,8 @@ Proc Start(const std::vector<std::string>& args, int rank, int world, int port,
   envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   Proc p;
   p.err = err_file;
   EXPECT_EQ(posix_spawn(&p.pid, argv[0], &actions, nullptr, argv.data(), envp.data()), 0);
@@ -141,8 +142,12 @@ Comparison RunBoth(const std::string& name, const std::string& mode, int envs, i
   const std::string d = Dir(name);
   Comparison c;
   const auto args = [&](const std::string& out, int n) {
-    return std::vector<std::string>{mode, d + out, std::to_string(n), std::to_string(epochs),
-                                    std::to_string(mini_batches), std::to_string(iterations)};
+    return std::vector<std::string>{mode,
+                                    d + out,
+                                    std::to_string(n),
+                                    std::to_string(epochs),
+                                    std::to_string(mini_batches),
+                                    std::to_string(iterations)};
   };
   const Proc one = Start(args("single", envs), 0, 0, 0, d + "single.err");
   EXPECT_EQ(Wait(one), 0) << Slurp(one.err);
@@ -162,9 +167,10 @@ TEST(DistributedTest, TwoRanksLearnWhatOneProcessHoldingBothRanksEnvsLearns) {
   // 1 epoch x 1 mini-batch, 3 updates: 2 ranks x 8 envs vs 1 process x 16 envs
   const Comparison c = RunBoth("one_batch", "ppo", 16, 1, 1, 3);
   ASSERT_FALSE(c.single.empty());
-  std::printf("1x1: |grad0 - grad1| %.3g, |single - rank0| %.3g, |rank0 - rank1| %.3g, lr %.9g / %.9g\n",
-              MaxAbsDiff(c.grad0, c.grad1), MaxAbsDiff(c.single, c.rank0),
-              MaxAbsDiff(c.rank0, c.rank1), c.lr_single, c.lr0);
+  std::printf(
+      "1x1: |grad0 - grad1| %.3g, |single - rank0| %.3g, |rank0 - rank1| %.3g, lr %.9g / %.9g\n",
+      MaxAbsDiff(c.grad0, c.grad1), MaxAbsDiff(c.single, c.rank0), MaxAbsDiff(c.rank0, c.rank1),
+      c.lr_single, c.lr0);
   // each rank's own gradient (before the all-reduce) is of its own envs: they differ
   EXPECT_GT(MaxAbsDiff(c.grad0, c.grad1), 1e-3);
   EXPECT_LT(MaxAbsDiff(c.single, c.rank0), 1e-5);
@@ -222,8 +228,10 @@ Failure RunWithFault(const std::string& name, const std::string& fault_rank0,
     return a;
   };
   const auto start = Clock::now();
-  std::vector<Proc> procs = {Start(args("rank0", fault_rank0), 0, 2, port, d + "rank0.err", timeout)};
-  if (start_rank1) procs.push_back(Start(args("rank1", fault_rank1), 1, 2, port, d + "rank1.err", timeout));
+  std::vector<Proc> procs = {
+      Start(args("rank0", fault_rank0), 0, 2, port, d + "rank0.err", timeout)};
+  if (start_rank1)
+    procs.push_back(Start(args("rank1", fault_rank1), 1, 2, port, d + "rank1.err", timeout));
   Failure f;
   f.status = Wait(procs[survivor], 60);
   f.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -252,8 +260,7 @@ TEST(DistributedTest, ARankThatDiesHangsOrNeverJoinsStopsTheOthersNamingIt) {
   ExpectNamed("rank0_dies", "die@2", "", true, 1, "rank 0");
   // inside a collective: rank 1 entered it (rank 0 comes 1 s late) and dies or stops there;
   // its heartbeat names it
-  ExpectNamed("dies_inside", "slow@2", "diein@2", true, 0,
-              "rank 1 entered collective");
+  ExpectNamed("dies_inside", "slow@2", "diein@2", true, 0, "rank 1 entered collective");
   EXPECT_GE(ExpectNamed("hangs_inside", "slow@2", "hangin@2", true, 0, "rank 1 entered collective"),
             3.0);
 }

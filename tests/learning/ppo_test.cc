@@ -174,7 +174,9 @@ TEST(PpoTest, MirrorLossAndAugmentationMakeTheActorSymmetric) {
     for (int k = 0; k < 30; ++k) {
       RandomRollout(&ppo, 8, 32);
       const Stats stats = ppo.Update();
-      if (coef > 0) EXPECT_TRUE(stats.count("symmetry_loss"));
+      if (coef > 0) {
+        EXPECT_TRUE(stats.count("symmetry_loss"));
+      }
     }
     return std::pair{before, Asymmetry(ppo)};
   };
