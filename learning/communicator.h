@@ -47,15 +47,19 @@ inline double SumOverRanks(Communicator* comm, double v) {
   return t.item<double>();
 }
 
-// every parameter's gradient averaged over the ranks, in one all-reduce (an undefined gradient
-// counts as zeros); a no-op in a single process
-inline void AverageGradients(Communicator* comm, const std::vector<torch::Tensor>& params) {
-  if (!IsDistributed(comm)) return;
+// every parameter's gradient as a flat piece (zeros where it is undefined), in order: the
+// pieces of one all-reduce
+inline std::vector<torch::Tensor> GradientPieces(const std::vector<torch::Tensor>& params) {
   std::vector<torch::Tensor> pieces;
   for (const auto& p : params)
     pieces.push_back(p.grad().defined() ? p.grad().reshape({-1})
                                         : torch::zeros({p.numel()}, p.options()));
-  auto flat = SumOverRanks(comm, torch::cat(pieces)) / comm->WorldSize();
+  return pieces;
+}
+
+// the gradients back from the front of `flat` (GradientPieces' order); returns the number of
+// elements they took, so what follows them in `flat` can be read on
+inline int64_t SetGradients(const torch::Tensor& flat, const std::vector<torch::Tensor>& params) {
   int64_t at = 0;
   for (auto p : params) {
     const auto g = flat.slice(0, at, at + p.numel()).view_as(p);
@@ -65,6 +69,14 @@ inline void AverageGradients(Communicator* comm, const std::vector<torch::Tensor
       p.mutable_grad() = g.clone();
     at += p.numel();
   }
+  return at;
+}
+
+// every parameter's gradient averaged over the ranks, in one all-reduce (an undefined gradient
+// counts as zeros); a no-op in a single process
+inline void AverageGradients(Communicator* comm, const std::vector<torch::Tensor>& params) {
+  if (!IsDistributed(comm)) return;
+  SetGradients(SumOverRanks(comm, torch::cat(GradientPieces(params))) / comm->WorldSize(), params);
 }
 
 // rank 0's parameters and buffers (normalizer statistics) to every rank, in place

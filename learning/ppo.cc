@@ -232,10 +232,7 @@ Stats Ppo::Update() {
         if (distributed) {
           // one all-reduce per mini-batch: every gradient, then the weighted KL and losses and a
           // non-finite flag, so every rank takes the same step and the same learning rate
-          std::vector<torch::Tensor> pieces;
-          for (const auto& p : params)
-            pieces.push_back(p.grad().defined() ? p.grad().reshape({-1})
-                                                : torch::zeros({p.numel()}, p.options()));
+          std::vector<torch::Tensor> pieces = GradientPieces(params);
           if (local_gradient_observer) local_gradient_observer(pieces);
           const std::vector<double> scalars = {kl * share,
                                                batch_surrogate * share,
@@ -244,17 +241,8 @@ Stats Ppo::Update() {
                                                batch_symmetry * share,
                                                finite ? 0.0 : 1.0};
           pieces.push_back(torch::tensor(scalars, torch::kFloat64).to(torch::kFloat32));
-          auto flat = SumOverRanks(comm_, torch::cat(pieces));
-          int64_t at = 0;
-          for (const auto& p : params) {
-            const auto g = flat.slice(0, at, at + p.numel()).view_as(p);
-            if (p.grad().defined())
-              p.mutable_grad().copy_(g);
-            else
-              p.mutable_grad() = g.clone();
-            at += p.numel();
-          }
-          const auto s = flat.slice(0, at).to(torch::kFloat64);
+          const auto flat = SumOverRanks(comm_, torch::cat(pieces));
+          const auto s = flat.slice(0, SetGradients(flat, params)).to(torch::kFloat64);
           kl = s[0].item<double>(), batch_surrogate = s[1].item<double>();
           batch_value = s[2].item<double>(), batch_entropy = s[3].item<double>();
           batch_symmetry = s[4].item<double>();
