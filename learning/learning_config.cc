@@ -12,8 +12,13 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 void ReadPolicySection(const ConfigReader& r, LearningConfig* c) {
   r.ExpectKeys({"actor_hidden", "critic_hidden", "activation", "init_std", "std_type",
-                "actor_obs_normalization", "critic_obs_normalization"});
+                "actor_obs_normalization", "critic_obs_normalization", "actor_memory",
+                "actor_memory_size", "actor_memory_layers"});
   r.Read("actor_hidden", &c->actor.hidden, 1, 1 << 16);
+  // a recurrent actor (recurrent PPO; e.g. a distilled LSTM student fine-tuned on its return)
+  r.ReadChoice("actor_memory", MemoryTypes(), &c->actor.memory);
+  r.Read("actor_memory_size", &c->actor.memory_size, 1, 1 << 16);
+  r.Read("actor_memory_layers", &c->actor.memory_layers, 1, 16);
   r.Read("critic_hidden", &c->critic.hidden, 1, 1 << 16);
   r.ReadChoice("activation", Activations(), &c->actor.activation);
   c->critic.activation = c->actor.activation;

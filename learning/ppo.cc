@@ -61,6 +61,16 @@ Ppo::Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_env
     throw ConfigError("ppo.min_learning_rate must not exceed ppo.max_learning_rate");
   if (config_.schedule == Schedule::kLinear && config_.lr_decay_iterations < 1)
     throw ConfigError("ppo.lr_decay_iterations: the linear schedule needs >= 1 updates");
+  recurrent_ = policy_->actor->recurrent();
+  if (recurrent_ && config_.num_mini_batches > num_envs)
+    throw ConfigError("ppo.num_mini_batches: " + std::to_string(config_.num_mini_batches) +
+                      " mini-batches of whole envs from " + std::to_string(num_envs) +
+                      " envs (a recurrent actor learns from whole envs); expected 1 to " +
+                      std::to_string(num_envs));
+  if (recurrent_ && (config_.symmetry_augmentation || config_.symmetry_loss_coef > 0))
+    throw ConfigError("ppo.symmetry_augmentation / symmetry_loss_coef: not with a recurrent "
+                      "actor (actor.memory): a mirrored sequence would need a mirrored memory "
+                      "state; set both off");
   if (config_.symmetry_augmentation || config_.symmetry_loss_coef > 0) {
     if (!symmetry)
       throw ConfigError("ppo.symmetry_augmentation / symmetry_loss_coef: the env declares no "
@@ -92,6 +102,7 @@ torch::Tensor Ppo::Act(const ObsMap& obs) {
   torch::NoGradGuard no_grad;
   const auto& actor_obs = obs.at(actor_group_);
   const auto& critic_obs = obs.at(critic_group_);
+  if (recurrent_ && storage_.Step() == 0) rollout_start_memory_ = policy_->actor->memory->State();
   const ActionDistribution dist = policy_->Distribution(actor_obs);
   // data-parallel: this rank's rows of the run's noise, so env g's noise is the same for any
   // number of ranks
@@ -118,6 +129,26 @@ void Ppo::ProcessStep(const EnvStep& step) {
   transition_.rewards = rewards;
   transition_.dones = (step.terminated + step.truncated).clamp_max(1.0);
   storage_.Add(transition_);
+  if (recurrent_) policy_->actor->Reset(transition_.dones);  // ended episodes start afresh
+}
+
+ActionDistribution Ppo::ReplayActor(const MiniBatch& batch) {
+  auto& memory = policy_->actor->memory;
+  auto rows = [&batch](const torch::Tensor& state) {  // [layers, N, size] -> the batch's envs
+    return state.defined() ? state.index_select(1, batch.envs) : state;
+  };
+  memory->SetState({rows(rollout_start_memory_.first), rows(rollout_start_memory_.second)});
+  const int64_t steps = batch.steps, envs = batch.envs.size(0);
+  const auto obs = batch.observations.view({steps, envs, -1});
+  const auto dones = batch.dones.view({steps, envs, 1});
+  std::vector<torch::Tensor> means, stds;
+  for (int64_t t = 0; t < steps; ++t) {
+    const ActionDistribution d = policy_->actor->Distribution(obs[t]);
+    means.push_back(d.mean);
+    stds.push_back(d.std);
+    policy_->actor->Reset(dones[t]);
+  }
+  return {torch::cat(means), torch::cat(stds)};
 }
 
 void Ppo::ComputeReturns(const ObsMap& last_obs) {
@@ -164,9 +195,10 @@ Stats Ppo::Update() {
   const bool distributed = IsDistributed(comm_);
   const auto params = policy_->parameters();
   const int64_t n_envs = storage_.num_envs_;
-  storage_.ForEachMiniBatch(
-      config_.num_mini_batches, config_.num_learning_epochs,
-      [&](const MiniBatch& original) {
+  // a recurrent actor acts on after the update from where the rollout left its memory
+  std::pair<torch::Tensor, torch::Tensor> rollout_end_memory;
+  if (recurrent_) rollout_end_memory = policy_->actor->memory->State();
+  auto learn = [&](const MiniBatch& original) {
         if (diverged) return;
         // data-parallel: this rank's members of the run's mini-batch, its mean loss weighted by
         // their share and the gradients summed over the ranks: the run's mean gradient. A rank
@@ -202,7 +234,8 @@ Stats Ppo::Update() {
           const MiniBatch& batch = config_.symmetry_augmentation ? augmented : original;
           const MiniBatch& value_batch =
               config_.symmetry_augmentation && !config_.symmetry_critic ? original : batch;
-          const ActionDistribution dist = policy_->Distribution(batch.observations);
+          const ActionDistribution dist = recurrent_ ? ReplayActor(batch)
+                                                     : policy_->Distribution(batch.observations);
           const auto values = policy_->Evaluate(value_batch.critic_observations);
           if (config_.schedule == Schedule::kAdaptive) {
             torch::NoGradGuard no_grad;
@@ -273,8 +306,14 @@ Stats Ppo::Update() {
         entropy += batch_entropy;
         symmetry_sum += batch_symmetry;
         ++count;
-      },
-      RankOf(comm_) * n_envs, WorldSizeOf(comm_) * n_envs);
+      };
+  if (recurrent_)
+    storage_.ForEachEnvMiniBatch(config_.num_mini_batches, config_.num_learning_epochs, learn,
+                                 RankOf(comm_) * n_envs, WorldSizeOf(comm_) * n_envs);
+  else
+    storage_.ForEachMiniBatch(config_.num_mini_batches, config_.num_learning_epochs, learn,
+                              RankOf(comm_) * n_envs, WorldSizeOf(comm_) * n_envs);
+  if (recurrent_) policy_->actor->memory->SetState(rollout_end_memory);
   if (!diverged) {
     // Normalizer statistics move only here, after the policy update and from the rollout just
     // learned from: within an iteration, acting and learning see the same normalization, so

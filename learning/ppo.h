@@ -40,7 +40,11 @@ struct Symmetry {
   MirrorMap actor, critic, actions;
 };
 
-// PPO on the `actor` and `critic` observation sets (each an env group).
+// PPO on the `actor` and `critic` observation sets (each an env group). A recurrent actor
+// (actor.memory: lstm or gru, e.g. a distilled student fine-tuned on its own return) learns from
+// whole-env mini-batches: its memory is replayed through the rollout from the state the rollout
+// began with, restarting where episodes ended, so every step's distribution is the one it
+// acted with; the critic stays feed-forward (it may read privileged observations).
 class Ppo : public Algorithm {
  public:
   // ConfigError when the sets lack a role or the rollout has fewer transitions than
@@ -77,6 +81,8 @@ class Ppo : public Algorithm {
 
  private:
   void SetLearningRate(double lr);
+  // a recurrent actor's distribution on a whole-env mini-batch, replayed from the rollout start
+  ActionDistribution ReplayActor(const MiniBatch& batch);
   bool ParametersFinite() const;  // and, for std_type scalar, a positive std
 
   ActorCritic policy_;
@@ -88,6 +94,8 @@ class Ppo : public Algorithm {
   Transition transition_;
   double learning_rate_;
   int updates_ = 0;  // Update calls so far (the linear schedule's clock; saved)
+  bool recurrent_ = false;
+  std::pair<torch::Tensor, torch::Tensor> rollout_start_memory_;  // the actor's, at step 0
   bool has_symmetry_ = false;
   Symmetry symmetry_;
 };

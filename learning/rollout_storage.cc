@@ -110,7 +110,32 @@ void RolloutStorage::ForEachMiniBatch(int num_mini_batches, int epochs,
       }
       fn({obs.index_select(0, idx), critic.index_select(0, idx), act.index_select(0, idx),
           val.index_select(0, idx), adv.index_select(0, idx), ret.index_select(0, idx),
-          logp.index_select(0, idx), mu.index_select(0, idx), sigma.index_select(0, idx), share});
+          logp.index_select(0, idx), mu.index_select(0, idx), sigma.index_select(0, idx), share,
+          0, torch::Tensor(), torch::Tensor()});
+    }
+  }
+}
+
+void RolloutStorage::ForEachEnvMiniBatch(int num_mini_batches, int epochs,
+                                         const std::function<void(const MiniBatch&)>& fn,
+                                         int64_t first_env, int64_t total_envs) const {
+  if (total_envs == 0) total_envs = num_envs_;
+  const int64_t size = total_envs / num_mini_batches;
+  for (int e = 0; e < epochs; ++e) {
+    const auto order = torch::randperm(total_envs, torch::kLong);
+    for (int b = 0; b < num_mini_batches; ++b) {
+      const auto ids = order.slice(0, b * size, (b + 1) * size);
+      const auto mine = (ids >= first_env).logical_and(ids < first_env + num_envs_);
+      const auto envs = (ids - first_env).masked_select(mine);
+      auto pick = [&envs](const torch::Tensor& x) {
+        return x.index_select(1, envs).reshape({-1, x.size(-1)});
+      };
+      MiniBatch batch{pick(observations), pick(critic_observations), pick(actions),
+                      pick(values),       pick(advantages),          pick(returns),
+                      pick(log_probs),    pick(action_mean),         pick(action_std),
+                      static_cast<double>(envs.size(0)) / static_cast<double>(size),
+                      num_steps_,         envs,                      pick(dones)};
+      fn(batch);
     }
   }
 }

@@ -38,6 +38,11 @@ struct MiniBatch {
   // this rank's samples as a share of the run's mini-batch (1 in a single process): a rank
   // scales its mean loss by it and the ranks' gradients are summed
   double share = 1.0;
+  // whole-env mini-batches (a recurrent actor): the rows are [steps, envs] flattened step by
+  // step, `envs` the buffer's env columns they come from and `dones` [rows, 1] where the
+  // memory restarts; steps = 0 for shuffled transitions
+  int64_t steps = 0;
+  torch::Tensor envs, dones;
 };
 
 // Preallocated [T, N, ...] rollout buffer shared by PPO and distillation.
@@ -73,6 +78,14 @@ class RolloutStorage {
   void ForEachMiniBatch(int num_mini_batches, int epochs,
                         const std::function<void(const MiniBatch&)>& fn, int64_t first_env = 0,
                         int64_t total_envs = 0) const;
+
+  // the same over whole envs, for a recurrent actor whose memory is replayed through the
+  // rollout: each epoch draws a permutation of the run's `total_envs` envs and cuts it into
+  // `num_mini_batches` groups (1 <= num_mini_batches <= total_envs, the caller's contract);
+  // each batch holds every step of this rank's envs of its group (MiniBatch::steps, envs).
+  void ForEachEnvMiniBatch(int num_mini_batches, int epochs,
+                           const std::function<void(const MiniBatch&)>& fn, int64_t first_env = 0,
+                           int64_t total_envs = 0) const;
 
   Mode mode;
   int num_steps_, num_envs_;

@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <map>
 
+#include "core/choice.h"
 #include "core/error.h"
 #include "learning/checkpoint.h"
+#include "learning/policy_loading.h"
 
 namespace tutor {
 namespace {
@@ -117,48 +119,118 @@ WarmStartReport CopyWithColumns(torch::nn::Module& from, torch::nn::Module& to,
   return report;
 }
 
-std::string WarmStart(const std::string& path, const EnvLayout& env, const ObservationSets& sets,
-                      ActorCritic* policy) {
-  torch::serialize::InputArchive archive;
-  const CheckpointMeta meta = OpenCheckpoint(path, &archive);
-  const std::string what = "--init " + path;
-  if (meta.kind != "ppo")
-    throw CheckpointError(what + ": a " + meta.kind +
-                          " checkpoint; a warm start takes a PPO checkpoint (tutor train)");
+namespace {
+
+// the checkpoint's meta, after checking its format and that its robot control is `env`'s
+CheckpointMeta OpenForWarmStart(const std::string& path, const std::string& what,
+                                const EnvLayout& env, torch::serialize::InputArchive* archive) {
+  const CheckpointMeta meta = OpenCheckpoint(path, archive);
   if (meta.format_version != kCheckpointFormatVersion)
     throw CheckpointError(what + ": format " + std::to_string(meta.format_version) +
                           "; a warm start needs format " +
-                          std::to_string(kCheckpointFormatVersion) + " (a newer tutor train)");
-  const EnvLayout layout = EnvLayout::Parse(meta.layout);
-  const std::vector<std::string> control = DiffControl(layout, env);
+                          std::to_string(kCheckpointFormatVersion) + " (a newer tutor)");
+  const std::vector<std::string> control = DiffControl(EnvLayout::Parse(meta.layout), env);
   if (!control.empty()) {
     std::string why;
     for (const auto& d : control) why += "\n  " + d;
     throw ConfigError(what + ": the checkpoint's robot control differs from the run's:" + why);
   }
+  return meta;
+}
+
+// a PPO checkpoint's actor and critic, loaded
+ActorCritic LoadActorCritic(const std::string& path, const CheckpointMeta& meta,
+                            torch::serialize::InputArchive* archive) {
   ActorCritic old = ActorCriticFromDescription(meta.model, path);
-  torch::serialize::InputArchive model = ModelArchive(&archive, path);
+  torch::serialize::InputArchive model = ModelArchive(archive, path);
   try {
     old->load(model);
   } catch (const c10::Error& e) {
     throw CheckpointError(path + ": weights do not match the stored architecture: " +
                           e.what_without_backtrace());
   }
+  return old;
+}
+
+// copies `source` (reading group `from_group` of `layout`) into `target` (reading the run's
+// group of `role`); the log line's part for it
+std::string CopyRole(torch::nn::Module& source, const EnvLayout& layout,
+                     const std::string& from_group, torch::nn::Module& target,
+                     const EnvLayout& env, const ObservationSets& sets, const std::string& role,
+                     const std::string& what) {
+  const GroupLayout& from = layout.Group(from_group);
+  const GroupLayout& to = env.Group(sets.at(role));
+  const std::vector<int64_t> columns = MapGroupColumns(from, to, what + " " + role);
+  const WarmStartReport r = CopyWithColumns(source, target, columns, to.width, what + " " + role);
+  return " " + role + " '" + from.name + "' (" + std::to_string(from.width) + ") -> '" + to.name +
+         "' (" + std::to_string(to.width) + "), " + std::to_string(r.added_columns) +
+         " new columns zero;";
+}
+
+// what the tensors' shapes do not show: the activation and what the std parameter means
+void CheckSameFunction(const PolicyConfig& from, const PolicyConfig& to, const std::string& what) {
+  if (from.activation != to.activation)
+    throw ConfigError(what + ": the checkpoint's actor uses activation " +
+                      ChoiceName(Activations(), from.activation) + ", the run's " +
+                      ChoiceName(Activations(), to.activation) + " (set policy.activation)");
+  if (from.std_type != to.std_type)
+    throw ConfigError(what + ": the checkpoint's action std is std_type " +
+                      ChoiceName(StdTypes(), from.std_type) + ", the run's " +
+                      ChoiceName(StdTypes(), to.std_type) + " (set policy.std_type)");
+}
+
+std::string StoredSet(const CheckpointMeta& meta, const std::string& role,
+                      const std::string& path) {
+  const auto stored = meta.sets.find(role);
+  if (stored == meta.sets.end())
+    throw CheckpointError(path + ": no observation set for its " + role);
+  return stored->second;
+}
+
+}  // namespace
+
+std::string WarmStart(const std::string& path, const EnvLayout& env, const ObservationSets& sets,
+                      ActorCritic* policy, const std::string& critic_path) {
+  torch::serialize::InputArchive archive;
+  const std::string what = "--init " + path;
+  CheckpointMeta meta = OpenForWarmStart(path, what, env, &archive);
+  if (meta.kind != "ppo" && meta.kind != "distillation")
+    throw CheckpointError(what + ": a " + meta.kind +
+                          " checkpoint; a warm start takes a PPO or a distillation checkpoint");
   std::string line = "warm start from " + path + " (iteration " + std::to_string(meta.iteration) + "):";
-  for (const std::string role : {"actor", "critic"}) {
-    const auto stored = meta.sets.find(role);
-    if (stored == meta.sets.end()) throw CheckpointError(path + ": no observation set for its " + role);
-    const GroupLayout& from = layout.Group(stored->second);
-    const GroupLayout& to = env.Group(sets.at(role));
-    const std::vector<int64_t> columns = MapGroupColumns(from, to, what + " " + role);
-    torch::nn::Module& source = role == std::string("actor") ? static_cast<torch::nn::Module&>(*old->actor)
-                                                             : static_cast<torch::nn::Module&>(*old->critic);
-    torch::nn::Module& target = role == std::string("actor") ? static_cast<torch::nn::Module&>(*(*policy)->actor)
-                                                             : static_cast<torch::nn::Module&>(*(*policy)->critic);
-    const WarmStartReport r = CopyWithColumns(source, target, columns, to.width, what + " " + role);
-    line += " " + role + " '" + from.name + "' (" + std::to_string(from.width) + ") -> '" +
-            to.name + "' (" + std::to_string(to.width) + "), " +
-            std::to_string(r.added_columns) + " new columns zero;";
+  const EnvLayout layout = EnvLayout::Parse(meta.layout);
+  ActorCritic old{nullptr};
+  if (meta.kind == "ppo") {
+    old = LoadActorCritic(path, meta, &archive);
+    CheckSameFunction(old->actor->spec.config, (*policy)->actor->spec.config, what);
+    line += CopyRole(*old->actor, layout, StoredSet(meta, "actor", path), *(*policy)->actor, env,
+                     sets, "actor", what);
+  } else {
+    // a distilled student becomes the actor (fine-tuning it on its own return)
+    LoadedPolicy student = LoadPolicy(path, "student");
+    CheckSameFunction(student.net->spec.config, (*policy)->actor->spec.config, what);
+    line += CopyRole(*student.net, student.layout, student.group, *(*policy)->actor, env, sets,
+                     "actor", what + " (its student)");
+  }
+  if (!critic_path.empty()) {
+    torch::serialize::InputArchive critic_archive;
+    const std::string critic_what = "--init-critic " + critic_path;
+    const CheckpointMeta critic_meta =
+        OpenForWarmStart(critic_path, critic_what, env, &critic_archive);
+    if (critic_meta.kind != "ppo")
+      throw CheckpointError(critic_what + ": a " + critic_meta.kind +
+                            " checkpoint; the critic comes from a PPO checkpoint (tutor train)");
+    ActorCritic source = LoadActorCritic(critic_path, critic_meta, &critic_archive);
+    line += " critic from " + critic_path + ":" +
+            CopyRole(*source->critic, EnvLayout::Parse(critic_meta.layout),
+                     StoredSet(critic_meta, "critic", critic_path), *(*policy)->critic, env, sets,
+                     "critic", critic_what);
+  } else if (old) {
+    line += CopyRole(*old->critic, layout, StoredSet(meta, "critic", path), *(*policy)->critic,
+                     env, sets, "critic", what);
+  } else {
+    line += " critic fresh (a distillation checkpoint holds none; --init-critic takes a PPO "
+            "checkpoint's);";
   }
   line.pop_back();
   return line;

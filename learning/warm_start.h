@@ -43,12 +43,16 @@ WarmStartReport CopyWithColumns(torch::nn::Module& from, torch::nn::Module& to,
                                 const std::vector<int64_t>& columns, int64_t to_width,
                                 const std::string& what);
 
-// Opens `path` (a PPO checkpoint: CheckpointError otherwise), checks that its control layout
-// (joints, pose, gains, action scale, period) is `env`'s and that every term of its actor's
-// and critic's groups is in the run's (`sets`: role -> env group), and copies its actor and
-// critic into `policy`. Returns a one-line description of what it did.
+// Opens `path` and checks that its control layout (joints, pose, gains, action scale, period) is
+// `env`'s and that every term of the groups it copies from is in the run's (`sets`: role -> env
+// group). A PPO checkpoint gives its actor and critic; a distillation checkpoint gives its
+// student as the actor (fine-tuning a distilled student with PPO) and no critic. With
+// `critic_path` (a PPO checkpoint) the critic comes from that one's critic instead (a
+// privileged teacher's value function for the student). A critic from neither starts fresh.
+// CheckpointError for a file of another kind, ConfigError for a mismatch. Returns a one-line
+// description of what it did.
 std::string WarmStart(const std::string& path, const EnvLayout& env, const ObservationSets& sets,
-                      ActorCritic* policy);
+                      ActorCritic* policy, const std::string& critic_path = "");
 
 }  // namespace tutor
 

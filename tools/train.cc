@@ -54,14 +54,22 @@ int RunTrain(int argc, char** argv, int first) {
                "end the run at the first --gait-check that walks (the time-to-gait benchmark)");
   std::string init;
   app.add_option("--init", init,
-                 "start from this PPO checkpoint's actor and critic (a warm start, iteration 0): "
-                 "the run's observation groups hold every term of the checkpoint's, new input "
-                 "columns start at zero weight; the architecture must be the same");
+                 "start from this PPO checkpoint's actor and critic (a warm start, iteration 0), "
+                 "or from a distillation checkpoint's student as the actor (fine-tuning a "
+                 "student on its own return): the run's observation groups hold every term of "
+                 "the checkpoint's, new input columns start at zero weight; the architecture "
+                 "must be the same");
+  std::string init_critic;
+  app.add_option("--init-critic", init_critic,
+                 "with --init: the critic from this PPO checkpoint's critic instead (say, the "
+                 "privileged teacher's value function for a student fine-tuned with PPO)");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
   if (int status = 0; LaunchRanks(flags, argc, argv, first, &status)) return status;
   if (!init.empty() && !flags.resume.empty())
     throw ConfigError("train: --init and --resume exclude each other (--resume continues a run, "
                       "--init starts a new one from a checkpoint's weights)");
+  if (!init_critic.empty() && init.empty())
+    throw ConfigError("train: --init-critic goes with --init (the actor's checkpoint)");
   const AppConfig config = LoadAppConfig(flags.config, RunOverrides(app, flags));
   const LearningConfig& lc = config.learning;
   RejectSections(lc, {"teacher", "teachers", "student", "distillation", "stages"}, "train",
@@ -92,7 +100,7 @@ int RunTrain(int argc, char** argv, int first) {
   const int critic_obs = env.GroupWidth(SetGroup(sets, "critic", "PPO"));
   ActorCritic policy(PolicySpec{actor_obs, env.NumActions(), lc.actor},
                      ValueSpec{critic_obs, lc.critic});
-  if (!init.empty()) std::printf("train: %s\n", WarmStart(init, env.Layout(), sets, &policy).c_str());
+  if (!init.empty()) std::printf("train: %s\n", WarmStart(init, env.Layout(), sets, &policy, init_critic).c_str());
   const Symmetry symmetry = EnvSymmetry(env, sets.at("actor"), sets.at("critic"));
   Ppo ppo(policy, lc.ppo, rc.num_steps_per_env, env.NumEnvs(), sets,
           env.Model().has_mirror ? &symmetry : nullptr);
@@ -122,10 +130,18 @@ int RunTrain(int argc, char** argv, int first) {
       eval_env.SetNumThreads(threads);
       PolicyNet actor = policy->actor;
       const std::string group = sets.at("actor");
+      // a recurrent actor starts each eval episode afresh and then goes on training from
+      // the memory its rollout left
+      std::pair<torch::Tensor, torch::Tensor> training_memory;
+      if (actor->memory) training_memory = actor->memory->State();
       const EvalResult r = Evaluate(
           &eval_env,
-          [&](const ObsMap& obs, const torch::Tensor&) { return actor->forward(obs.at(group)); },
+          [&](const ObsMap& obs, const torch::Tensor& starts) {
+            actor->Reset(starts);
+            return actor->forward(obs.at(group));
+          },
           {group});
+      if (actor->memory) actor->memory->SetState(training_memory);
       const auto misses = GaitShortfalls(r);
       std::string why;
       for (const auto& m : misses) why += (why.empty() ? "" : ", ") + m;

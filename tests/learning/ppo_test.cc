@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/error.h"
 #include "learning/rollout_storage.h"
 #include "tests/learning/learning_test_util.h"
@@ -229,6 +232,136 @@ TEST(PpoTest, TheCriticLearnsMirrorImagesOnlyWhenAsked) {
   const double mirrored = mirror_gap(true), own_half = mirror_gap(false);
   EXPECT_LT(mirrored, 0.2);
   EXPECT_GT(own_half, 0.8);
+}
+
+// a T x N buffer whose observation at (t, e) is 10 t + e + first_env
+RolloutStorage NumberedStorage(int steps, int envs, int first_env) {
+  RolloutStorage storage(RolloutStorage::Mode::kRl, steps, envs, {1, 1, 1, 0});
+  for (int t = 0; t < steps; ++t) {
+    Transition tr;
+    tr.observations = (torch::arange(envs).to(torch::kFloat32) + 10.0 * t + first_env).view({-1, 1});
+    tr.critic_observations = tr.observations;
+    tr.actions = tr.action_mean = tr.action_std = tr.values = tr.log_probs = torch::zeros({envs, 1});
+    tr.rewards = tr.dones = torch::zeros({envs, 1});
+    storage.Add(tr);
+  }
+  return storage;
+}
+
+TEST(RolloutStorageTest, EnvMiniBatchesHoldWholeEnvsStepByStep) {
+  const RolloutStorage all = NumberedStorage(3, 6, 0);
+  std::vector<std::vector<int64_t>> batches;
+  torch::manual_seed(7);
+  all.ForEachEnvMiniBatch(3, 2, [&](const MiniBatch& b) {
+    ASSERT_EQ(b.steps, 3);
+    ASSERT_EQ(b.envs.size(0), 2);
+    EXPECT_EQ(b.share, 1.0);
+    // rows are step-major: row t * n + j is step t of env envs[j]
+    const auto obs = b.observations.view({3, 2});
+    for (int t = 0; t < 3; ++t)
+      for (int j = 0; j < 2; ++j)
+        EXPECT_EQ(obs[t][j].item<float>(), 10.0f * t + b.envs[j].item<int64_t>());
+    EXPECT_EQ(b.dones.size(0), 6);
+    batches.emplace_back(b.envs.data_ptr<int64_t>(), b.envs.data_ptr<int64_t>() + 2);
+  });
+  ASSERT_EQ(batches.size(), 6u);
+  for (int epoch = 0; epoch < 2; ++epoch) {  // each epoch holds every env once
+    std::vector<int64_t> seen;
+    for (int b = 0; b < 3; ++b)
+      seen.insert(seen.end(), batches[epoch * 3 + b].begin(), batches[epoch * 3 + b].end());
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(seen, (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+  }
+  // data-parallel: rank 1 holds envs 3..5 of 6 and gets its members of the same draw
+  const RolloutStorage rank1 = NumberedStorage(3, 3, 3);
+  torch::manual_seed(7);
+  int k = 0;
+  rank1.ForEachEnvMiniBatch(
+      3, 2,
+      [&](const MiniBatch& b) {
+        std::vector<int64_t> expected;
+        for (int64_t e : batches[k++])
+          if (e >= 3) expected.push_back(e - 3);
+        EXPECT_EQ(std::vector<int64_t>(b.envs.data_ptr<int64_t>(),
+                                       b.envs.data_ptr<int64_t>() + b.envs.size(0)),
+                  expected);
+        EXPECT_DOUBLE_EQ(b.share, expected.size() / 2.0);
+        if (!expected.empty()) {
+          EXPECT_EQ(b.observations[0].item<float>(), 3.0f + expected[0]);  // env 3 + e, step 0
+        }
+      },
+      3, 6);
+  EXPECT_EQ(k, 6);
+}
+
+// KL(stored || actor replayed over the buffer from `start`, with or without the episode
+// restarts), the actor's own memory kept
+double ReplayKl(Ppo& ppo, const std::pair<torch::Tensor, torch::Tensor>& start, bool resets) {
+  torch::NoGradGuard no_grad;
+  PolicyNet actor = ppo.policy()->actor;
+  const auto kept = actor->memory->State();
+  actor->memory->SetState(start);
+  const auto& s = ppo.storage();
+  double kl = 0;
+  for (int t = 0; t < s.num_steps_; ++t) {
+    const ActionDistribution d = actor->Distribution(s.observations[t]);
+    kl += GaussianKl(s.action_mean[t], s.action_std[t], d.mean, d.std).item<double>();
+    if (resets) actor->Reset(s.dones[t]);
+  }
+  actor->memory->SetState(kept);
+  return kl / s.num_steps_;
+}
+
+TEST(PpoTest, ARecurrentActorLearnsFromItsMemoryReplayedThroughTheRollout) {
+  torch::manual_seed(3);
+  const int steps = 6, envs = 4;
+  CriticConfig critic;
+  critic.hidden = {8};
+  ActorCritic policy(PolicySpec{2, 1, NetConfig({8}, 0.1, MemoryType::kLstm)}, ValueSpec{2, critic});
+  PpoConfig config;
+  config.schedule = Schedule::kAdaptive;  // reports KL(rollout || replay) before each step
+  config.num_learning_epochs = 1;
+  config.num_mini_batches = 1;
+  config.symmetry_augmentation = false;
+  Ppo ppo(policy, config, steps, envs, PpoSets());
+  for (int rollout = 0; rollout < 2; ++rollout) {
+    const auto start = policy->actor->memory->State();
+    for (int t = 0; t < steps; ++t) {
+      const auto o = torch::randn({envs, 2});
+      const ObsMap obs = {{"policy", o}, {"critic", o}};
+      ppo.Act(obs);
+      auto done = torch::zeros({envs, 1});
+      if (t == 2) done[1] = 1;  // env 1 ends an episode at step 2, env 3 at step 4
+      if (t == 4) done[3] = 1;
+      ppo.ProcessStep({obs, obs, torch::randn({envs, 1}), done, torch::zeros({envs, 1})});
+    }
+    const auto o = torch::randn({envs, 2});
+    ppo.ComputeReturns({{"policy", o}, {"critic", o}});
+    // the test can fail: the memory matters here, so a replay from another state or without
+    // the restarts would not give the rollout's distributions back
+    EXPECT_LT(ReplayKl(ppo, start, true), 1e-10);
+    if (rollout == 1) {
+      EXPECT_GT(ReplayKl(ppo, {torch::Tensor(), torch::Tensor()}, true), 1e-5);
+    }
+    EXPECT_GT(ReplayKl(ppo, start, false), 1e-5);
+    const auto end = policy->actor->memory->State();
+    const Stats stats = ppo.Update();
+    EXPECT_LT(stats.at("kl"), 1e-10) << "rollout " << rollout;  // the update's own replay
+    EXPECT_TRUE(std::isfinite(stats.at("surrogate_loss")));
+    // acting goes on from where the rollout left the memory
+    EXPECT_TRUE(torch::equal(policy->actor->memory->State().first, end.first));
+    EXPECT_TRUE(torch::equal(policy->actor->memory->State().second, end.second));
+  }
+  // whole-env mini-batches: no more than the envs; no mirror for a sequence
+  config.num_mini_batches = 5;
+  EXPECT_NE(ConfigErrorOf([&] { Ppo(policy, config, steps, envs, PpoSets()); })
+                .find("mini-batches of whole envs from 4 envs"),
+            std::string::npos);
+  config.num_mini_batches = 2;
+  config.symmetry_augmentation = true;
+  EXPECT_NE(ConfigErrorOf([&] { Ppo(policy, config, steps, envs, PpoSets()); })
+                .find("not with a recurrent actor"),
+            std::string::npos);
 }
 
 TEST(NormalizerTest, RunningStatisticsMatchTheWholeData) {
