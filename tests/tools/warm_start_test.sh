@@ -2,7 +2,9 @@
 # tutor train --init: a flat checkpoint warm-started onto the rough teacher's observation set
 # (187 height_scan columns added to actor and critic) and saved before any update
 # (--iterations 0) acts as the checkpoint did: the terrain benchmark on rough ground, where the
-# scan is not constant, gives the same numbers for both. A dropped term and --init with --resume
+# scan is not constant, gives the same numbers for both. So does a distilled LSTM student made the
+# actor of a recurrent PPO run (--init-critic: another run's critic), which then trains an
+# iteration; another activation is refused. A dropped term and --init with --resume
 # exit 2 naming the problem, and so does bench policies when a later policy's group is not in
 # the first one's env, before it evaluates any. Usage: SCRIPT TUTOR_BINARY SOURCE_DIR
 set -uo pipefail
@@ -30,6 +32,42 @@ for key in ("mean_return", "mean_episode_length", "vx_error", "mean_power_w"):
         sys.exit(f"FAILED: {key} {flat[key]} (checkpoint) != {rough[key]} (warm start)")
 print(f"same rollouts: return {flat['mean_return']:.6f}, vx err {flat['vx_error']:.6f}")
 PY
+# a distilled LSTM student as a recurrent PPO actor, the flat run's critic as its critic: saved
+# before any update it acts as the student did; a recurrent PPO iteration then runs; an actor
+# of another activation is refused, naming both
+rl=(--set "policy.actor_hidden=[128, 64]" --set policy.actor_memory=lstm
+    --set policy.actor_memory_size=128 --set ppo.symmetry_augmentation=false
+    --set runner.observation_sets.actor=policy)
+"$tutor" distill --config "$src/configs/go1_student_lstm.yaml" --teacher "$work/flat/model_latest.pt" \
+  --iterations 1 --log-dir "$work/student" "${small[@]}" > "$work/student.log" 2>&1 \
+  || { echo "FAILED: distill"; cat "$work/student.log"; exit 1; }
+"$tutor" train --init "$work/student/model_latest.pt" --init-critic "$work/flat/model_latest.pt" \
+  --iterations 0 --log-dir "$work/rl0" "${small[@]}" "${rl[@]}" > "$work/rl0.log" 2>&1 \
+  || { echo "FAILED: a student as the actor"; cat "$work/rl0.log"; exit 1; }
+grep "warm start" "$work/rl0.log"
+grep -q "actor 'policy' (47) -> 'policy' (47), 0 new columns zero; critic from .*critic 'critic'" \
+  "$work/rl0.log" || { echo "FAILED: the student's log line"; exit 1; }
+for run in student rl0; do
+  "$tutor" eval --checkpoint "$work/$run/model_latest.pt" --terrain rough --levels 5 --episodes 2 \
+    --threads 1 --json "$work/$run.json" > /dev/null 2>&1 || { echo "FAILED: eval $run"; exit 1; }
+done
+/usr/bin/python3 - "$work/student.json" "$work/rl0.json" <<'PY' || exit 1
+import json, sys
+student, actor = (json.load(open(p))["terrain"][0]["result"] for p in sys.argv[1:])
+for key in ("mean_return", "mean_episode_length", "vx_error", "mean_power_w"):
+    if student[key] != actor[key]:
+        sys.exit(f"FAILED: {key} {student[key]} (student) != {actor[key]} (PPO actor)")
+print(f"the recurrent actor acts as the student: return {student['mean_return']:.6f}")
+PY
+"$tutor" train --init "$work/student/model_latest.pt" --init-critic "$work/flat/model_latest.pt" \
+  --iterations 1 --log-dir "$work/rl1" "${small[@]}" "${rl[@]}" > "$work/rl1.log" 2>&1 \
+  && grep -q "done at iteration 1" "$work/rl1.log" \
+  || { echo "FAILED: a recurrent PPO iteration"; cat "$work/rl1.log"; exit 1; }
+"$tutor" train --init "$work/student/model_latest.pt" --iterations 0 --log-dir "$work/relu" \
+  "${small[@]}" "${rl[@]}" --set policy.activation=relu > "$work/relu.log" 2>&1
+rc=$?
+(( rc == 2 )) && grep -q "the checkpoint's actor uses activation elu, the run's relu" "$work/relu.log" \
+  || { echo "FAILED: another activation gave rc $rc"; cat "$work/relu.log"; exit 1; }
 # a term of the checkpoint's groups missing from the run's: exit 2, the term named
 "$tutor" train --init "$work/flat/model_latest.pt" --iterations 0 --log-dir "$work/bad" "${small[@]}" \
   --set 'env.observations.groups.teacher=[base_ang_vel, projected_gravity, velocity_command, joint_pos, joint_vel, last_action, gait_phase]' \
