@@ -61,7 +61,7 @@ void Progress(int done, int total, const std::string& what) {
 }
 
 nlohmann::json Json(const std::vector<PolicyReport>& reports, int episodes, int seed,
-                    const std::string& env) {
+                    const std::string& env, bool terrain_long) {
   nlohmann::json policies = nlohmann::json::array();
   for (const auto& r : reports) {
     nlohmann::json sweep = nlohmann::json::array();
@@ -84,7 +84,8 @@ nlohmann::json Json(const std::vector<PolicyReport>& reports, int episodes, int 
                         {"robustness", sweep},
                         {"terrain", TerrainCellsJson(r.terrain)}});
   }
-  return {{"episodes", episodes}, {"seed", seed}, {"env", env}, {"policies", policies}};
+  return {{"episodes", episodes}, {"seed", seed}, {"env", env}, {"terrain_long", terrain_long},
+          {"policies", policies}};
 }
 
 std::string Markdown(const std::vector<PolicyReport>& reports, int episodes) {
@@ -170,7 +171,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
   AddTerrainBenchFlags(&app,
                        "also the terrain benchmark on these types (or 'all'): fixed patches per "
                        "type and level, --terrain-episodes each",
-                       &terrain_names, &bench.levels, &bench.seed);
+                       &terrain_names, &bench.levels, &bench.seed, &bench.long_patches);
   app.add_option("--terrain-episodes", bench.episodes, "episodes per terrain cell")
       ->check(CLI::Range(1, 1 << 30))
       ->capture_default_str();
@@ -311,7 +312,7 @@ int RunBenchPolicies(int argc, char** argv, int first) {
     markdown += "\n" + TerrainMarkdown(bench, names, cells);
   }
   std::fputs(markdown.c_str(), stdout);
-  const std::string json = Json(reports, episodes, seed, reference_path).dump(2) + "\n";
+  const std::string json = Json(reports, episodes, seed, reference_path, bench.long_patches).dump(2) + "\n";
   if (!json_path.empty()) WriteOutput("bench policies", "json", json_path, json);
   if (!markdown_path.empty()) WriteOutput("bench policies", "markdown", markdown_path, markdown);
   if (!plots.empty()) {

@@ -110,8 +110,13 @@ void PrintEnvSummary(const QuadrupedVecEnv& env) {
 }
 
 void AddTerrainBenchFlags(CLI::App* app, const std::string& terrain_help,
-                          std::vector<std::string>* types, std::vector<int>* levels, int* seed) {
+                          std::vector<std::string>* types, std::vector<int>* levels, int* seed,
+                          bool* long_patches) {
   app->add_option("--terrain", *types, terrain_help)->delimiter(',');
+  app->add_flag("--terrain-long", *long_patches,
+                "long patches: no robot at up to 1.25x the command reaches the border before "
+                "the episode ends, so returns cover the whole episode for every policy (on the "
+                "trained patches a slower robot stays on its patch longer)");
   app->add_option("--levels", *levels, "terrain levels (default: every level)")->delimiter(',');
   app->add_option("--terrain-seed", *seed, "env seed of the terrain patches")
       ->capture_default_str();

@@ -53,9 +53,10 @@ void ShareEnvs(const RankInfo& info, EnvConfig* env);
 
 // the terrain benchmark's flags, shared by eval and bench policies: --terrain (types or 'all',
 // comma-separated; `terrain_help` says what the command does with them), --levels,
-// --terrain-seed
+// --terrain-seed, --terrain-long
 void AddTerrainBenchFlags(CLI::App* app, const std::string& terrain_help,
-                          std::vector<std::string>* types, std::vector<int>* levels, int* seed);
+                          std::vector<std::string>* types, std::vector<int>* levels, int* seed,
+                          bool* long_patches);
 
 // sets OpenMP and LibTorch thread counts (0 = all cores); returns the count used
 int SetThreads(int threads);

@@ -39,7 +39,7 @@ int RunEval(int argc, char** argv, int first) {
   AddTerrainBenchFlags(&app,
                        "run the terrain benchmark instead of the command grid: these types (or "
                        "'all'), each on fixed patches per level, --episodes per cell",
-                       &terrain_names, &bench.levels, &bench.seed);
+                       &terrain_names, &bench.levels, &bench.seed, &bench.long_patches);
   app.add_option("--markdown", markdown, "write the terrain table as markdown");
   if (!ParseFlags(&app, argc, argv, first)) return 0;
   threads = SetThreads(threads);

@@ -153,6 +153,11 @@ std::vector<TerrainType> ParseTerrainTypes(const std::vector<std::string>& names
   return types;
 }
 
+double BenchPatchSize(const TerrainBenchConfig& bench, double patch_size, double border) {
+  if (!bench.long_patches) return patch_size;
+  return std::max(patch_size, 2.0 * (border + 1.25 * bench.command * bench.episode_s));
+}
+
 std::vector<TerrainCell> EvaluateTerrain(const std::string& config_text,
                                          const std::string& source,
                                          const std::vector<std::string>& overrides,
@@ -165,6 +170,13 @@ std::vector<TerrainCell> EvaluateTerrain(const std::string& config_text,
   sets.push_back("env.randomization.push_velocity=[0.0, 0.0]");
   AppConfig config = LoadAppConfigText(config_text, source, sets);
   config.env.terrain.curriculum = false;
+  if (bench.long_patches) {
+    TerrainGeometryConfig& g = config.env.terrain.geometry;
+    const double side = BenchPatchSize(bench, g.patch_size, g.border);
+    const double area = (side * side) / (g.patch_size * g.patch_size);
+    g.obstacle_count = static_cast<int>(std::lround(g.obstacle_count * area));
+    g.patch_size = side;
+  }
   const TerrainGeometryConfig& geometry = config.env.terrain.geometry;
   std::vector<int> levels = bench.levels;
   if (levels.empty())
@@ -222,9 +234,10 @@ std::string TerrainMarkdown(const TerrainBenchConfig& bench,
   char text[256];
   std::snprintf(text, sizeof(text),
                 "Terrain (success / return / falls / |vx err| per cell: %d episodes on fixed "
-                "patches, env seed %d, %.2f m/s ahead for up to %.0f s, no pushes; success = no "
+                "%spatches, env seed %d, %.2f m/s ahead for up to %.0f s, no pushes; success = no "
                 "fall and >= %.1f m crossed):\n\n| terrain | level | size |",
-                bench.episodes, bench.seed, bench.command, bench.episode_s, bench.success_m);
+                bench.episodes, bench.long_patches ? "long " : "", bench.seed, bench.command,
+                bench.episode_s, bench.success_m);
   o << text;
   for (const auto& name : names) o << " " << name << " |";
   o << "\n|---|---|---|";

@@ -73,7 +73,16 @@ struct TerrainBenchConfig {
   double command = 0.6;     // m/s forward
   double episode_s = 10.0;  // s; 3 m at 0.6 m/s takes 5 s
   double success_m = 3.0;
+  // Long patches (`--terrain-long`): each patch grows until a robot at 1.25x the command
+  // cannot reach its border within the episode (obstacles at the same density), so every
+  // episode that does not fall lasts the whole `episode_s` for every policy. On the trained
+  // patches leaving the patch ends an episode, so a slower robot stays longer and collects
+  // more reward: returns then compare time on the patch as much as walking.
+  bool long_patches = false;
 };
+// the patch side the benchmark uses: the config's, or with long_patches the one at least
+// 2 (border + 1.25 command episode_s) wide
+double BenchPatchSize(const TerrainBenchConfig& bench, double patch_size, double border);
 struct TerrainCell {
   TerrainType type = TerrainType::kFlat;
   int level = 0;

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `tutor bench policies` writes every field for every policy (a PPO teacher and a distilled
 # student of it, both tiny), and its markdown table names both; the terrain benchmark (eval and
-# bench policies) gives one cell per type and level with the level's size. Usage: TUTOR_BINARY
+# bench policies) gives one cell per type and level with the level's size, and on long patches
+# (--terrain-long) every episode that does not fall lasts the whole episode. Usage: TUTOR_BINARY
+# SOURCE_DIR
 set -euo pipefail
-tutor=$1
+tutor=$1 src=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 small=(--threads 1 --set env.num_envs=8 --set runner.num_steps_per_env=4 --set runner.save_interval=0)
@@ -61,6 +63,23 @@ for c in cells:
 print("terrain benchmark JSON: 6 cells with their sizes")
 PY
 grep -q "| stairs_up | 9 | 0.2 riser m |" "$work/terrain.txt"
+# --terrain-long: the shipped rough teacher walks off a trained 8 m patch's flat centre in about
+# 6.5 s (3.5 m to the border at 0.6 m/s), so its flat episodes end before the 10 s; on the long
+# patches (2 x (0.5 + 1.25 x 0.6 x 10) = 16 m) every one that does not fall lasts all 500 steps
+for long in "" --terrain-long; do
+  "$tutor" eval --checkpoint "$src/models/go1/rough_teacher.pt" --terrain flat --episodes 4 \
+    --threads 1 $long --json "$work/flat$long.json" 2> /dev/null > "$work/flat$long.txt" \
+    || { echo "FAILED: eval --terrain flat $long"; exit 1; }
+done
+grep -q "on fixed long patches" "$work/flat--terrain-long.txt" || { echo "FAILED: long header"; exit 1; }
+/usr/bin/python3 - "$work/flat.json" "$work/flat--terrain-long.json" <<'PY'
+import json, sys
+short, long = (json.load(open(p))["terrain"][0]["result"] for p in sys.argv[1:])
+assert short["fall_rate"] == 0 and long["fall_rate"] == 0, (short, long)
+assert 250 < short["mean_episode_length"] < 400, short
+assert long["mean_episode_length"] == 500, long
+print(f"flat episodes: {short['mean_episode_length']} steps on the trained patches, 500 on long ones")
+PY
 "$tutor" bench policies --policy "teacher=$work/teacher/model_latest.pt" --episodes 2 \
   --no-robustness --terrain flat --levels 0 --terrain-episodes 2 --threads 1 \
   --markdown "$work/bench_terrain.md" 2> /dev/null > /dev/null
