@@ -20,18 +20,23 @@ small=(--threads 1 --set env.num_envs=8 --set runner.num_steps_per_env=4)
 grep "warm start" "$work/rough.log"
 grep -q "actor 'teacher' (72) -> 'teacher' (259), 187 new columns zero" "$work/rough.log" \
   || { echo "FAILED: the log line"; exit 1; }
-for run in flat rough; do
-  "$tutor" eval --checkpoint "$work/$run/model_latest.pt" --terrain rough --levels 5 --episodes 2 \
-    --threads 1 --json "$work/$run.json" > /dev/null 2>&1 || { echo "FAILED: eval $run"; exit 1; }
-done
-/usr/bin/python3 - "$work/flat.json" "$work/rough.json" <<'PY' || exit 1
+# same_rollouts A B WHAT: the terrain benchmark on rough ground gives the same numbers for the
+# checkpoints of runs A and B
+same_rollouts() {
+  for run in "$1" "$2"; do
+    "$tutor" eval --checkpoint "$work/$run/model_latest.pt" --terrain rough --levels 5 --episodes 2 \
+      --threads 1 --json "$work/$run.json" > /dev/null 2>&1 || { echo "FAILED: eval $run"; return 1; }
+  done
+  /usr/bin/python3 - "$work/$1.json" "$work/$2.json" "$3" <<'PY'
 import json, sys
-flat, rough = (json.load(open(p))["terrain"][0]["result"] for p in sys.argv[1:])
+a, b = (json.load(open(p))["terrain"][0]["result"] for p in sys.argv[1:3])
 for key in ("mean_return", "mean_episode_length", "vx_error", "mean_power_w"):
-    if flat[key] != rough[key]:
-        sys.exit(f"FAILED: {key} {flat[key]} (checkpoint) != {rough[key]} (warm start)")
-print(f"same rollouts: return {flat['mean_return']:.6f}, vx err {flat['vx_error']:.6f}")
+    if a[key] != b[key]:
+        sys.exit(f"FAILED: {key} {a[key]} != {b[key]} ({sys.argv[3]})")
+print(f"same rollouts ({sys.argv[3]}): return {a['mean_return']:.6f}, vx err {a['vx_error']:.6f}")
 PY
+}
+same_rollouts flat rough "checkpoint vs warm start" || exit 1
 # a distilled LSTM student as a recurrent PPO actor, the flat run's critic as its critic: saved
 # before any update it acts as the student did; a recurrent PPO iteration then runs; an actor
 # of another activation is refused, naming both
@@ -47,18 +52,7 @@ rl=(--set "policy.actor_hidden=[128, 64]" --set policy.actor_memory=lstm
 grep "warm start" "$work/rl0.log"
 grep -q "actor 'policy' (47) -> 'policy' (47), 0 new columns zero; critic from .*critic 'critic'" \
   "$work/rl0.log" || { echo "FAILED: the student's log line"; exit 1; }
-for run in student rl0; do
-  "$tutor" eval --checkpoint "$work/$run/model_latest.pt" --terrain rough --levels 5 --episodes 2 \
-    --threads 1 --json "$work/$run.json" > /dev/null 2>&1 || { echo "FAILED: eval $run"; exit 1; }
-done
-/usr/bin/python3 - "$work/student.json" "$work/rl0.json" <<'PY' || exit 1
-import json, sys
-student, actor = (json.load(open(p))["terrain"][0]["result"] for p in sys.argv[1:])
-for key in ("mean_return", "mean_episode_length", "vx_error", "mean_power_w"):
-    if student[key] != actor[key]:
-        sys.exit(f"FAILED: {key} {student[key]} (student) != {actor[key]} (PPO actor)")
-print(f"the recurrent actor acts as the student: return {student['mean_return']:.6f}")
-PY
+same_rollouts student rl0 "student vs recurrent PPO actor" || exit 1
 "$tutor" train --init "$work/student/model_latest.pt" --init-critic "$work/flat/model_latest.pt" \
   --iterations 1 --log-dir "$work/rl1" "${small[@]}" "${rl[@]}" > "$work/rl1.log" 2>&1 \
   && grep -q "done at iteration 1" "$work/rl1.log" \
