@@ -1,5 +1,6 @@
 #include "envs/env_config.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -227,7 +228,24 @@ void ReadTerrain(const ConfigReader& r, TerrainConfig* c) {
   r.Read("obstacle_count", &g.obstacle_count, 0, 1000);
   if (2 * g.border + g.platform >= g.patch_size)
     r.Fail("patch_size", "a patch larger than its platform plus twice its border");
-  r.Read("curriculum", &c->curriculum);
+  // true, false, or the list of the types the curriculum moves
+  if (r.Has("curriculum") && r.node()["curriculum"].IsSequence()) {
+    std::vector<std::string> names;
+    r.Read("curriculum", &names);
+    if (names.empty()) r.Fail("curriculum", "true, false or a non-empty list of terrain types");
+    c->curriculum = true;
+    c->curriculum_types.clear();
+    for (const std::string& name : names) {
+      TerrainType type;
+      if (!ParseChoice(TerrainTypes(), name, &type))
+        r.Fail("curriculum",
+               "true, false or a list of terrain types (" + ChoiceList(TerrainTypes()) + ")");
+      c->curriculum_types.push_back(type);
+    }
+  } else if (r.Has("curriculum")) {
+    r.Read("curriculum", &c->curriculum);
+    c->curriculum_types.clear();
+  }
   r.Read("max_init_level", &c->max_init_level, 0, 1000);
   const ConfigReader scan = r.Child("height_scan");
   scan.ExpectKeys({"nx", "ny", "spacing", "clip"});
@@ -331,6 +349,13 @@ void ValidateEnvConfig(const EnvConfig& config, const std::string& source) {
                       std::to_string(gait.offsets.size()));
   if (config.observations.groups.empty())
     throw ConfigError(source + ": env.observations.groups: expected at least a 'policy' group");
+  const TerrainConfig& terrain = config.terrain;
+  for (TerrainType type : terrain.curriculum_types)
+    if (std::none_of(terrain.types.begin(), terrain.types.end(),
+                     [type](const auto& share) { return share.first == type; }))
+      throw ConfigError(source + ": env.terrain.curriculum: " +
+                        ChoiceName(TerrainTypes(), type) +
+                        " has no share in env.terrain.types; expected types of the mix");
 }
 
 }  // namespace tutor

@@ -1,6 +1,7 @@
 #ifndef TUTOR_ENVS_ENV_CONFIG_H_
 #define TUTOR_ENVS_ENV_CONFIG_H_
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -148,6 +149,15 @@ struct TerrainConfig {
   // (with the random start of the first episodes, "commanded" is what the episode lived).
   // false: every episode at a uniformly random level
   bool curriculum = true;
+  // with `curriculum`: the types it moves (YAML `curriculum: [stairs_down, ...]`); the envs of
+  // the other types take a uniformly random level at every episode. Empty: every type.
+  std::vector<TerrainType> curriculum_types;
+  // whether the envs of `type` follow the curriculum
+  bool Curriculum(TerrainType type) const {
+    return curriculum && (curriculum_types.empty() ||
+                          std::find(curriculum_types.begin(), curriculum_types.end(), type) !=
+                              curriculum_types.end());
+  }
   int max_init_level = 5;  // the first level is uniform in [0, max_init_level]
   HeightScanConfig height_scan;
   // contact and constraint buffers with terrain (0: the file's x 2; feet on a height field

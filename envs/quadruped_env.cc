@@ -114,7 +114,7 @@ QuadrupedEnv::QuadrupedEnv(const QuadrupedModel& quadruped, int env_id, uint64_t
   if (quadruped.has_terrain) {
     const TerrainConfig& terrain = quadruped.config.terrain;
     const int levels = terrain.geometry.levels;
-    terrain_level_ = terrain.curriculum
+    terrain_level_ = terrain.Curriculum(terrain_type())
                          ? std::min(terrain_rng_.Below(terrain.max_init_level + 1), levels - 1)
                          : 0;
   }
@@ -210,7 +210,7 @@ void QuadrupedEnv::SetTerrainLevel(int level) {
 
 void QuadrupedEnv::NewTerrain() {
   const TerrainConfig& terrain = quadruped_.config.terrain;
-  if (!terrain.curriculum && fixed_level_ < 0)
+  if (!terrain.Curriculum(terrain_type()) && fixed_level_ < 0)
     terrain_level_ = terrain_rng_.Below(terrain.geometry.levels);
   Rng rng(seed_, kTerrainPatchStream | (static_cast<uint64_t>(env_id_) << 32) |
                      (episodes_ & 0xffffffffull));
@@ -245,7 +245,7 @@ void QuadrupedEnv::WriteNearbyBoxes() {
 // than half the commanded distance
 void QuadrupedEnv::UpdateTerrainLevel(double distance) {
   const TerrainConfig& terrain = quadruped_.config.terrain;
-  if (!terrain.curriculum || fixed_level_ >= 0) return;
+  if (!terrain.Curriculum(terrain_type()) || fixed_level_ >= 0) return;
   const int levels = terrain.geometry.levels;
   if (distance > 0.5 * terrain.geometry.patch_size - terrain.geometry.border) {
     if (++terrain_level_ >= levels) terrain_level_ = terrain_rng_.Below(levels);

@@ -389,9 +389,16 @@ QuadrupedModel::QuadrupedModel(const EnvConfig& cfg, const std::string& source) 
     for (const auto& [type, share] : terrain.types)
       types += (types.empty() ? "" : ", ") + std::string(ChoiceName(TerrainTypes(), type)) +
                Format(" %.2g", share);
+    std::string curriculum = terrain.curriculum ? ", curriculum" : ", fixed levels";
+    if (terrain.curriculum && !terrain.curriculum_types.empty()) {
+      curriculum += " on";
+      for (TerrainType type : terrain.curriculum_types)
+        curriculum += std::string(" ") + ChoiceName(TerrainTypes(), type);
+      curriculum += " (the other types at random levels)";
+    }
     summary.push_back("terrain: " + types + Format(" of %g m patches, %g levels", 
                       terrain.geometry.patch_size, terrain.geometry.levels) +
-                      (terrain.curriculum ? ", curriculum" : ", fixed levels") +
+                      curriculum +
                       Format(", %g pool boxes per env within %g m, nconmax %g",
                              static_cast<double>(terrain_geoms.box_geoms.size()),
                              terrain.geometry.box_radius, model->nconmax) +

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <vector>
 
 #include "core/config_reader.h"
@@ -223,6 +224,73 @@ TEST(TerrainEnvTest, SolvingTheTopLevelSendsTheEnvToARandomLevel) {
   }
   EXPECT_GE(from_top, 5);
   EXPECT_GE(from_top_lower, 1);
+}
+
+// `curriculum: [types]`: the listed types' envs move by the rule, the others draw a random
+// level at every episode. Both envs reach the border in each of 9 episodes: the slope env
+// climbs 0, 1, ..., 9 (max_init_level 0); the rough env's levels are uniform draws, so they
+// are not that run (1 chance in 10^9) and do not all rise by one
+TEST(TerrainEnvTest, CurriculumOnListedTypesOnlyLeavesTheOthersAtRandomLevels) {
+  EnvConfig read;
+  ReadEnvConfig(ConfigReader::FromString(
+                    "terrain: {types: {rough: 1, slope_up: 1}, curriculum: [slope_up]}", "t.yaml"),
+                &read);
+  ASSERT_TRUE(read.terrain.curriculum);
+  ASSERT_EQ(read.terrain.curriculum_types, std::vector<TerrainType>{TerrainType::kSlopeUp});
+  EXPECT_TRUE(read.terrain.Curriculum(TerrainType::kSlopeUp));
+  EXPECT_FALSE(read.terrain.Curriculum(TerrainType::kRough));
+  EnvConfig config = TerrainEnvConfig(2, {TerrainType::kSlopeUp, TerrainType::kRough});
+  config.terrain.curriculum_types = read.terrain.curriculum_types;
+  config.terrain.max_init_level = 0;
+  QuadrupedVecEnv env(config);
+  env.Reset();
+  ASSERT_EQ(env.Env(0).terrain_type(), TerrainType::kSlopeUp);
+  ASSERT_EQ(env.Env(1).terrain_type(), TerrainType::kRough);
+  std::vector<int> slope = {env.Env(0).terrain_level()}, rough = {env.Env(1).terrain_level()};
+  for (int k = 0; k < 9; ++k) {
+    for (int i = 0; i < 2; ++i) {
+      mjData* data = env.Env(i).data();
+      data->qpos[0] = 3.6;
+      data->qpos[2] += 2.0;
+    }
+    Step(&env);
+    ASSERT_EQ(env.Truncated()[0] + env.Truncated()[1], 2.0f) << "episode " << k;
+    slope.push_back(env.Env(0).terrain_level());
+    rough.push_back(env.Env(1).terrain_level());
+  }
+  EXPECT_EQ(slope, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  int rises_by_one = 0;
+  for (size_t k = 1; k < rough.size(); ++k) rises_by_one += rough[k] == rough[k - 1] + 1;
+  EXPECT_LT(rises_by_one, 9);
+  EXPECT_GT(std::set<int>(rough.begin(), rough.end()).size(), 2u);
+}
+
+// a curriculum list names terrain types of the mix
+TEST(TerrainEnvTest, BadCurriculumListNamesTheKeyAndTheType) {
+  EnvConfig config;
+  try {
+    ReadEnvConfig(ConfigReader::FromString("terrain: {curriculum: [stairs]}", "t.yaml"), &config);
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("terrain.curriculum"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("[stairs]"), std::string::npos) << e.what();
+  }
+  // a later `curriculum: true` clears the list
+  ReadEnvConfig(ConfigReader::FromString("terrain: {curriculum: [rough]}", "a.yaml"), &config);
+  EXPECT_EQ(config.terrain.curriculum_types.size(), 1u);
+  ReadEnvConfig(ConfigReader::FromString("terrain: {curriculum: true}", "b.yaml"), &config);
+  EXPECT_TRUE(config.terrain.curriculum_types.empty());
+  // a listed type without a share in the mix
+  EnvConfig mix = TerrainEnvConfig(1, {TerrainType::kSlopeUp});
+  mix.terrain.curriculum_types = {TerrainType::kStairsDown};
+  try {
+    ValidateEnvConfig(mix, "m.yaml");
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("m.yaml: env.terrain.curriculum: stairs_down"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(TerrainEnvTest, EachEpisodeGetsANewPatch) {
