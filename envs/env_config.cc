@@ -349,8 +349,10 @@ void ValidateEnvConfig(const EnvConfig& config, const std::string& source) {
                       std::to_string(gait.offsets.size()));
   if (config.observations.groups.empty())
     throw ConfigError(source + ": env.observations.groups: expected at least a 'policy' group");
+  // only while the curriculum is on: the tools that turn it off (eval, play) may narrow the mix
   const TerrainConfig& terrain = config.terrain;
-  for (TerrainType type : terrain.curriculum_types)
+  for (TerrainType type : terrain.curriculum ? terrain.curriculum_types
+                                             : std::vector<TerrainType>{})
     if (std::none_of(terrain.types.begin(), terrain.types.end(),
                      [type](const auto& share) { return share.first == type; }))
       throw ConfigError(source + ": env.terrain.curriculum: " +
