@@ -34,7 +34,7 @@ void ReadPpo(const ConfigReader& r, PpoConfig* c) {
                 "use_clipped_value_loss", "normalize_advantages", "schedule", "desired_kl",
                 "min_learning_rate", "max_learning_rate", "final_learning_rate",
                 "lr_decay_iterations", "symmetry_augmentation", "symmetry_critic",
-                "symmetry_loss_coef"});
+                "symmetry_loss_coef", "bc_teacher", "bc_coef", "bc_decay_iterations"});
   r.Read("learning_rate", &c->learning_rate, 1e-8, 1.0);
   r.Read("num_learning_epochs", &c->num_learning_epochs, 1, 1000);
   r.Read("num_mini_batches", &c->num_mini_batches, 1, 1 << 24);
@@ -55,6 +55,9 @@ void ReadPpo(const ConfigReader& r, PpoConfig* c) {
   r.Read("symmetry_augmentation", &c->symmetry_augmentation);
   r.Read("symmetry_critic", &c->symmetry_critic);
   r.Read("symmetry_loss_coef", &c->symmetry_loss_coef, 0.0, kInf);
+  if (r.Has("bc_teacher")) r.ReadPath("bc_teacher", &c->bc_teacher);
+  r.Read("bc_coef", &c->bc_coef, 0.0, kInf);
+  r.Read("bc_decay_iterations", &c->bc_decay_iterations, 0, 1 << 30);
 }
 
 void ReadRunner(const ConfigReader& r, RunnerConfig* c) {
@@ -262,6 +265,12 @@ void ValidateLearningConfig(const LearningConfig& c, const std::string& source, 
   if (c.ppo.schedule == Schedule::kLinear && c.ppo.lr_decay_iterations < 1)
     throw ConfigError(source + ": ppo.lr_decay_iterations: the linear schedule needs the number "
                       "of updates it decays over (expected >= 1)");
+  if (c.ppo.bc_coef > 0 && c.ppo.bc_teacher.empty())
+    throw ConfigError(source + ": ppo.bc_coef: " + std::to_string(c.ppo.bc_coef) +
+                      " needs the teacher it clones (ppo.bc_teacher: a checkpoint)");
+  if (!c.ppo.bc_teacher.empty() && c.ppo.bc_coef <= 0)
+    throw ConfigError(source + ": ppo.bc_teacher: " + c.ppo.bc_teacher +
+                      " without a weight (expected ppo.bc_coef > 0)");
   if (c.distillation.teacher_routing == TeacherRouting::kEnsemble)
     for (size_t i = 0; i < c.teachers.size(); ++i)
       if (!c.teachers[i].domain.Empty())

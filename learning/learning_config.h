@@ -84,6 +84,15 @@ struct PpoConfig {
   // need values of the states visited, not of their mirror images), which halves its cost
   bool symmetry_critic = true;
   double symmetry_loss_coef = 0.0;
+  // a behaviour-cloning term towards a frozen teacher (say, a student fine-tuned with PPO that
+  // should keep its teacher's manners where its own return does not reach): bc_coef *
+  // mean((actor mean - teacher action)^2) on every mini-batch, the teacher (a PPO checkpoint's
+  // actor or a distillation checkpoint's student, on the group it was trained on) labelling
+  // every visited state. The weight falls linearly to 0 over bc_decay_iterations updates
+  // (0: held). The teacher is read from its file when the run starts or resumes.
+  std::string bc_teacher;  // resolved against the config's folder
+  double bc_coef = 0.0;
+  int bc_decay_iterations = 0;
 };
 
 // Observation sets by role: which env group each network reads. PPO: `actor`, `critic`;

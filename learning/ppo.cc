@@ -1,5 +1,6 @@
 #include "learning/ppo.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -42,7 +43,7 @@ PpoLoss ComputePpoLoss(const PpoConfig& config, const MiniBatch& batch,
 }
 
 Ppo::Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_envs,
-         ObservationSets sets, const Symmetry* symmetry)
+         ObservationSets sets, const Symmetry* symmetry, const BcTeacher* bc_teacher)
     : policy_(std::move(policy)),
       config_(config),
       sets_(std::move(sets)),
@@ -50,7 +51,7 @@ Ppo::Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_env
       critic_group_(SetGroup(sets_, "critic", "PPO")),
       storage_(RolloutStorage::Mode::kRl, num_steps, num_envs,
                {policy_->actor->spec.obs, policy_->critic->spec.obs,
-                policy_->actor->spec.actions, 0}),
+                policy_->actor->spec.actions, 0, 1, config.bc_coef > 0}),
       learning_rate_(config.learning_rate) {
   const int64_t transitions = static_cast<int64_t>(num_steps) * num_envs;
   if (config_.num_mini_batches < 1 || config_.num_mini_batches > transitions)
@@ -78,6 +79,17 @@ Ppo::Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_env
     has_symmetry_ = true;
     symmetry_ = *symmetry;
   }
+  if (config_.bc_coef > 0) {
+    if (!bc_teacher || !bc_teacher->net)
+      throw ConfigError("ppo.bc_coef: " + std::to_string(config_.bc_coef) +
+                        " needs a teacher to clone (ppo.bc_teacher)");
+    if (bc_teacher->net->spec.actions != policy_->actor->spec.actions)
+      throw ConfigError("ppo.bc_teacher: the teacher has " +
+                        std::to_string(bc_teacher->net->spec.actions) + " actions, the actor " +
+                        std::to_string(policy_->actor->spec.actions));
+    bc_ = *bc_teacher;
+    sets_["bc_teacher"] = bc_.group;
+  }
   optimizer_ = std::make_unique<torch::optim::Adam>(policy_->parameters(),
                                                     torch::optim::AdamOptions(learning_rate_));
 }
@@ -89,6 +101,21 @@ void Ppo::SetLearningRate(double lr) {
 }
 
 double Ppo::ActionStd() const { return policy_->actor->Std().mean().item<double>(); }
+
+std::vector<std::string> Ppo::StatNames() const {
+  std::vector<std::string> names = {"value_loss",    "surrogate_loss", "entropy",
+                                    "kl",            "symmetry_loss",  "rolled_back",
+                                    "skipped_nonfinite_rollout"};
+  if (bc_.net) names.insert(names.end(), {"bc_loss", "bc_coef"});
+  return names;
+}
+
+double Ppo::BcCoefficient() const {
+  if (!bc_.net) return 0.0;
+  if (config_.bc_decay_iterations < 1) return config_.bc_coef;
+  const double left = 1.0 - static_cast<double>(updates_) / config_.bc_decay_iterations;
+  return config_.bc_coef * std::max(0.0, left);
+}
 
 bool Ppo::ParametersFinite() const {
   for (const auto& p : policy_->parameters())
@@ -115,6 +142,7 @@ torch::Tensor Ppo::Act(const ObsMap& obs) {
   // the env overwrites its buffers on the next Step, so keep copies
   transition_.observations = actor_obs.clone();
   transition_.critic_observations = critic_obs.clone();
+  if (bc_.net) transition_.teacher_actions = bc_.net->forward(obs.at(bc_.group));
   return transition_.actions;
 }
 
@@ -130,6 +158,7 @@ void Ppo::ProcessStep(const EnvStep& step) {
   transition_.dones = (step.terminated + step.truncated).clamp_max(1.0);
   storage_.Add(transition_);
   if (recurrent_) policy_->actor->Reset(transition_.dones);  // ended episodes start afresh
+  if (bc_.net) bc_.net->Reset(transition_.dones);
 }
 
 ActionDistribution Ppo::ReplayActor(const MiniBatch& batch) {
@@ -186,10 +215,11 @@ Stats Ppo::Update() {
     SetLearningRate(config_.learning_rate +
                     (config_.final_learning_rate - config_.learning_rate) * progress);
   }
+  const double bc_coef = BcCoefficient();
   ++updates_;
   const double saved_lr = learning_rate_;
 
-  double surrogate = 0, value = 0, entropy = 0, kl_sum = 0, symmetry_sum = 0;
+  double surrogate = 0, value = 0, entropy = 0, kl_sum = 0, symmetry_sum = 0, bc_sum = 0;
   int count = 0;
   bool diverged = false;
   const bool distributed = IsDistributed(comm_);
@@ -205,7 +235,7 @@ Stats Ppo::Update() {
         // may hold none of a mini-batch's samples: it adds zeros.
         const bool empty = original.observations.size(0) == 0;
         const double share = original.share;
-        double kl = 0, batch_symmetry = 0;
+        double kl = 0, batch_symmetry = 0, batch_bc = 0;
         bool finite = true;
         PpoLoss loss;
         optimizer_->zero_grad();
@@ -225,6 +255,9 @@ Stats Ppo::Update() {
                 torch::cat({b.action_mean, symmetry_.actions.Apply(b.action_mean)});
             augmented.action_std =
                 torch::cat({b.action_std, b.action_std.index_select(-1, symmetry_.actions.index)});
+            if (bc_.net)
+              augmented.teacher_actions = torch::cat(
+                  {b.teacher_actions, symmetry_.actions.Apply(b.teacher_actions)});
             for (auto [to, from] : {std::pair{&augmented.values, &b.values},
                                     {&augmented.advantages, &b.advantages},
                                     {&augmented.returns, &b.returns},
@@ -256,6 +289,13 @@ Stats Ppo::Update() {
             loss.total = loss.total + config_.symmetry_loss_coef * symmetry_loss;
             batch_symmetry = symmetry_loss.item<double>();
           }
+          if (bc_.net) {
+            // the teacher's action is the label of the actor's mean (the same mse as
+            // distillation's), weighted by this update's coefficient
+            const auto bc_loss = (dist.mean - batch.teacher_actions).square().mean();
+            if (bc_coef > 0) loss.total = loss.total + bc_coef * bc_loss;
+            batch_bc = bc_loss.item<double>();
+          }
           finite = torch::isfinite(loss.total).item<bool>();
           if (finite) (share == 1.0 ? loss.total : loss.total * share).backward();
         }
@@ -272,14 +312,15 @@ Stats Ppo::Update() {
                                                batch_value * share,
                                                batch_entropy * share,
                                                batch_symmetry * share,
+                                               batch_bc * share,
                                                finite ? 0.0 : 1.0};
           pieces.push_back(torch::tensor(scalars, torch::kFloat64).to(torch::kFloat32));
           const auto flat = SumOverRanks(comm_, torch::cat(pieces));
           const auto s = flat.slice(0, SetGradients(flat, params)).to(torch::kFloat64);
           kl = s[0].item<double>(), batch_surrogate = s[1].item<double>();
           batch_value = s[2].item<double>(), batch_entropy = s[3].item<double>();
-          batch_symmetry = s[4].item<double>();
-          finite = s[5].item<double>() == 0.0;
+          batch_symmetry = s[4].item<double>(), batch_bc = s[5].item<double>();
+          finite = s[6].item<double>() == 0.0;
         }
         if (!finite) {
           diverged = true;
@@ -305,6 +346,7 @@ Stats Ppo::Update() {
         value += batch_value;
         entropy += batch_entropy;
         symmetry_sum += batch_symmetry;
+        bc_sum += batch_bc;
         ++count;
       };
   if (recurrent_)
@@ -337,6 +379,10 @@ Stats Ppo::Update() {
   stats["entropy"] = entropy / count;
   if (config_.schedule == Schedule::kAdaptive) stats["kl"] = kl_sum / count;
   if (config_.symmetry_loss_coef > 0) stats["symmetry_loss"] = symmetry_sum / count;
+  if (bc_.net) {
+    stats["bc_loss"] = bc_sum / count;
+    stats["bc_coef"] = bc_coef;
+  }
   return stats;
 }
 

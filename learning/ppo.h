@@ -40,27 +40,35 @@ struct Symmetry {
   MirrorMap actor, critic, actions;
 };
 
+// a frozen teacher the actor is cloned towards (ppo.bc_coef): the net and the env group it reads
+struct BcTeacher {
+  PolicyNet net{nullptr};
+  std::string group;
+};
+
 // PPO on the `actor` and `critic` observation sets (each an env group). A recurrent actor
 // (actor.memory: lstm or gru, e.g. a distilled student fine-tuned on its own return) learns from
 // whole-env mini-batches: its memory is replayed through the rollout from the state the rollout
 // began with, restarting where episodes ended, so every step's distribution is the one it
 // acted with; the critic stays feed-forward (it may read privileged observations).
+// With a BcTeacher the teacher labels every visited state on its own group (the set
+// `bc_teacher`; a recurrent teacher's memory follows each env's own history) and each
+// mini-batch adds bc_coef * mean((actor mean - teacher action)^2) to the loss.
 class Ppo : public Algorithm {
  public:
   // ConfigError when the sets lack a role or the rollout has fewer transitions than
   // mini-batches
   // `symmetry`: the env's mirror, required when the config asks for symmetry (ConfigError)
+  // `bc_teacher`: required when config.bc_coef > 0 (ConfigError), its actions the actor's width
   Ppo(ActorCritic policy, const PpoConfig& config, int num_steps, int num_envs,
-      ObservationSets sets, const Symmetry* symmetry = nullptr);
+      ObservationSets sets, const Symmetry* symmetry = nullptr,
+      const BcTeacher* bc_teacher = nullptr);
 
   torch::Tensor Act(const ObsMap& obs) override;
   void ProcessStep(const EnvStep& step) override;
   void ComputeReturns(const ObsMap& last_obs) override;
   Stats Update() override;
-  std::vector<std::string> StatNames() const override {
-    return {"value_loss", "surrogate_loss", "entropy", "kl", "symmetry_loss", "rolled_back",
-            "skipped_nonfinite_rollout"};
-  }
+  std::vector<std::string> StatNames() const override;
   std::string Kind() const override { return "ppo"; }
   std::string DescribeModel() const override { return DescribeActorCritic(policy_); }
   const ObservationSets& Sets() const override { return sets_; }
@@ -69,6 +77,8 @@ class Ppo : public Algorithm {
   void Load(torch::serialize::InputArchive* archive) override;
   double LearningRate() const override { return learning_rate_; }
   double ActionStd() const override;
+  // the behaviour-cloning weight of the next update (0 without a teacher)
+  double BcCoefficient() const;
 
   void BroadcastFromRankZero() override;
   // data-parallel diagnostics (and tests): this rank's own gradients of each mini-batch, before
@@ -98,6 +108,7 @@ class Ppo : public Algorithm {
   std::pair<torch::Tensor, torch::Tensor> rollout_start_memory_;  // the actor's, at step 0
   bool has_symmetry_ = false;
   Symmetry symmetry_;
+  BcTeacher bc_;  // net null: no behaviour cloning
 };
 
 }  // namespace tutor

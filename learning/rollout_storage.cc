@@ -29,6 +29,7 @@ RolloutStorage::RolloutStorage(Mode mode_, int num_steps, int num_envs, const Di
     action_std = torch::zeros({t, n, dims.actions});
     returns = torch::zeros({t, n, 1});
     advantages = torch::zeros({t, n, 1});
+    if (dims.bc) teacher_actions = torch::zeros({t, n, dims.actions});
   }
 }
 
@@ -51,6 +52,7 @@ void RolloutStorage::Add(const Transition& tr) {
     log_probs[step_].copy_(tr.log_probs);
     action_mean[step_].copy_(tr.action_mean);
     action_std[step_].copy_(tr.action_std);
+    if (teacher_actions.defined()) teacher_actions[step_].copy_(tr.teacher_actions);
   }
   ++step_;
 }
@@ -96,6 +98,7 @@ void RolloutStorage::ForEachMiniBatch(int num_mini_batches, int epochs,
   const auto obs = flat(observations), critic = flat(critic_observations), act = flat(actions);
   const auto val = flat(values), adv = flat(advantages), ret = flat(returns),
              logp = flat(log_probs), mu = flat(action_mean), sigma = flat(action_std);
+  const auto teacher = teacher_actions.defined() ? flat(teacher_actions) : torch::Tensor();
   for (int e = 0; e < epochs; ++e) {
     const auto order = torch::randperm(run_total, torch::kLong);
     for (int b = 0; b < num_mini_batches; ++b) {
@@ -108,10 +111,15 @@ void RolloutStorage::ForEachMiniBatch(int num_mini_batches, int epochs,
         idx = (step * num_envs_ + env - first_env).masked_select(mine);
         share = static_cast<double>(idx.size(0)) / static_cast<double>(size);
       }
-      fn({obs.index_select(0, idx), critic.index_select(0, idx), act.index_select(0, idx),
-          val.index_select(0, idx), adv.index_select(0, idx), ret.index_select(0, idx),
-          logp.index_select(0, idx), mu.index_select(0, idx), sigma.index_select(0, idx), share,
-          0, torch::Tensor(), torch::Tensor()});
+      MiniBatch batch{obs.index_select(0, idx),  critic.index_select(0, idx),
+                      act.index_select(0, idx),  val.index_select(0, idx),
+                      adv.index_select(0, idx),  ret.index_select(0, idx),
+                      logp.index_select(0, idx), mu.index_select(0, idx),
+                      sigma.index_select(0, idx), share,
+                      0,                         torch::Tensor(),
+                      torch::Tensor()};
+      if (teacher.defined()) batch.teacher_actions = teacher.index_select(0, idx);
+      fn(batch);
     }
   }
 }
@@ -135,6 +143,7 @@ void RolloutStorage::ForEachEnvMiniBatch(int num_mini_batches, int epochs,
                       pick(log_probs),    pick(action_mean),         pick(action_std),
                       static_cast<double>(envs.size(0)) / static_cast<double>(size),
                       num_steps_,         envs,                      pick(dones)};
+      if (teacher_actions.defined()) batch.teacher_actions = pick(teacher_actions);
       fn(batch);
     }
   }

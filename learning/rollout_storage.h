@@ -25,7 +25,7 @@ struct Transition {
   torch::Tensor log_probs;            // [N, 1]
   torch::Tensor action_mean;          // [N, A]
   torch::Tensor action_std;           // [N, A]
-  // distillation
+  // distillation (and rl with a behaviour-cloning teacher: its actions)
   torch::Tensor teacher_actions;      // [N, A]
   torch::Tensor teacher_features;     // [N, F] (feature loss only; several teachers: each's, joined)
   torch::Tensor teacher_std;          // [N, A] (several teachers: the label's std)
@@ -43,6 +43,7 @@ struct MiniBatch {
   // memory restarts; steps = 0 for shuffled transitions
   int64_t steps = 0;
   torch::Tensor envs, dones;
+  torch::Tensor teacher_actions;  // rl with a behaviour-cloning teacher (Dims::bc)
 };
 
 // Preallocated [T, N, ...] rollout buffer shared by PPO and distillation.
@@ -55,6 +56,7 @@ class RolloutStorage {
     int actions = 0;
     int teacher_features = 0;     // distillation with feature matching; 0: none
     int teachers = 1;             // distillation: > 1 keeps a std and weights per sample
+    bool bc = false;              // rl: the teacher's actions too (ppo.bc_coef)
   };
 
   RolloutStorage(Mode mode, int num_steps, int num_envs, const Dims& dims);
@@ -100,7 +102,7 @@ class RolloutStorage {
   torch::Tensor action_std;           // [T, N, A] (rl)
   torch::Tensor returns;              // [T, N, 1] (rl)
   torch::Tensor advantages;           // [T, N, 1] (rl)
-  torch::Tensor teacher_actions;      // [T, N, A] (distillation)
+  torch::Tensor teacher_actions;      // [T, N, A] (distillation; rl with Dims::bc)
   torch::Tensor teacher_features;     // [T, N, F] (distillation, feature loss)
   torch::Tensor teacher_std;          // [T, N, A] (distillation, several teachers)
   torch::Tensor teacher_weights;      // [T, N, K] (distillation, several teachers)

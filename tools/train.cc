@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "envs/quadruped_vec_env.h"
 #include "learning/checkpoint.h"
+#include "learning/policy_loading.h"
 #include "learning/ppo.h"
 #include "learning/runner.h"
 #include "learning/warm_start.h"
@@ -102,8 +103,22 @@ int RunTrain(int argc, char** argv, int first) {
                      ValueSpec{critic_obs, lc.critic});
   if (!init.empty()) std::printf("train: %s\n", WarmStart(init, env.Layout(), sets, &policy, init_critic).c_str());
   const Symmetry symmetry = EnvSymmetry(env, sets.at("actor"), sets.at("critic"));
+  // ppo.bc_coef: the frozen teacher the actor is also cloned towards, on its own group
+  BcTeacher bc;
+  if (lc.ppo.bc_coef > 0) {
+    const LoadedPolicy teacher = LoadPolicy(lc.ppo.bc_teacher);
+    CheckLayoutMatches(teacher.layout, env.Layout(), {teacher.group}, lc.ppo.bc_teacher);
+    bc = {teacher.net, teacher.group};
+    std::printf("train: behaviour cloning towards %s (its %s on '%s'), weight %g%s\n",
+                lc.ppo.bc_teacher.c_str(), teacher.role.c_str(), teacher.group.c_str(),
+                lc.ppo.bc_coef,
+                lc.ppo.bc_decay_iterations > 0
+                    ? (" falling to 0 over " + std::to_string(lc.ppo.bc_decay_iterations) +
+                       " updates").c_str()
+                    : "");
+  }
   Ppo ppo(policy, lc.ppo, rc.num_steps_per_env, env.NumEnvs(), sets,
-          env.Model().has_mirror ? &symmetry : nullptr);
+          env.Model().has_mirror ? &symmetry : nullptr, bc.net ? &bc : nullptr);
   Runner runner(&env, &ppo, rc, config.resolved);
   runner.SetCommunicator(run.comm.get());
   ResumeIfAsked(&runner, resume);

@@ -37,6 +37,25 @@ TEST(LearningConfigTest, MinLearningRateAboveMaxIsAnError) {
   EXPECT_THROW(Ppo(PointMassActorCritic({4}, {4}, 1.0), c.ppo, 24, 64, PpoSets()), ConfigError);
 }
 
+TEST(LearningConfigTest, BehaviourCloningNeedsBothTheTeacherAndTheWeight) {
+  const LearningConfig c =
+      Read("ppo: {bc_teacher: t.pt, bc_coef: 0.5, bc_decay_iterations: 40}");
+  EXPECT_EQ(c.ppo.bc_coef, 0.5);
+  EXPECT_EQ(c.ppo.bc_decay_iterations, 40);
+  EXPECT_NE(c.ppo.bc_teacher.find("t.pt"), std::string::npos);
+  EXPECT_NO_THROW(ValidateLearningConfig(c, "test.yaml", 64));
+  std::string e =
+      ConfigErrorOf([&] { ValidateLearningConfig(Read("ppo: {bc_coef: 0.5}"), "test.yaml", 64); });
+  EXPECT_NE(e.find("test.yaml: ppo.bc_coef: 0.5"), std::string::npos) << e;
+  EXPECT_NE(e.find("(ppo.bc_teacher: a checkpoint)"), std::string::npos) << e;
+  e = ConfigErrorOf(
+      [&] { ValidateLearningConfig(Read("ppo: {bc_teacher: t.pt}"), "test.yaml", 64); });
+  EXPECT_NE(e.find("test.yaml: ppo.bc_teacher"), std::string::npos) << e;
+  EXPECT_NE(e.find("expected ppo.bc_coef > 0"), std::string::npos) << e;
+  e = ConfigErrorOf([] { Read("ppo: {bc_coef: -1}"); });
+  EXPECT_NE(e.find("ppo.bc_coef"), std::string::npos) << e;
+}
+
 TEST(LearningConfigTest, MoreMiniBatchesThanTransitionsIsAnError) {
   // 2 envs x 3 steps = 6 transitions cannot fill 8 mini-batches (it used to run empty batches,
   // produce NaN and roll back forever)

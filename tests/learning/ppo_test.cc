@@ -153,6 +153,115 @@ TEST(PpoTest, LinearScheduleMovesTheRateByHandComputedSteps) {
   EXPECT_THROW(Ppo(PointMassActorCritic({8}, {8}, 1.0), config, 4, 8, PpoSets()), ConfigError);
 }
 
+// a rollout whose teacher reads its own group: (x, v, x), a function of the actor's (x, v)
+void TeacherRollout(Ppo* ppo, int steps, int envs, std::vector<torch::Tensor>* obs_seen) {
+  for (int t = 0; t < steps; ++t) {
+    const auto o = torch::randn({envs, 2});
+    const ObsMap obs = {{"policy", o}, {"critic", o}, {"teacher", torch::cat({o, o.slice(1, 0, 1)}, 1)}};
+    if (obs_seen) obs_seen->push_back(o);
+    ppo->Act(obs);
+    ppo->ProcessStep({obs, obs, torch::randn({envs, 1}), torch::zeros({envs, 1}),
+                      torch::zeros({envs, 1})});
+  }
+  const auto o = torch::randn({envs, 2});
+  ppo->ComputeReturns({{"policy", o}, {"critic", o}});
+}
+
+PolicyNet FrozenTeacher(int actions = 1) {
+  PolicyNet teacher(PolicySpec{3, actions, NetConfig({8}, 0.1)});
+  for (auto& p : teacher->parameters()) p.set_requires_grad(false);
+  teacher->eval();
+  return teacher;
+}
+
+// mean((actor mean - teacher action)^2) over fresh observations
+double CloneError(Ppo& ppo, PolicyNet teacher) {
+  torch::NoGradGuard no_grad;
+  const auto o = torch::randn({512, 2});
+  const auto label = teacher->forward(torch::cat({o, o.slice(1, 0, 1)}, 1));
+  return (ppo.policy()->actor->forward(o) - label).square().mean().item<double>();
+}
+
+TEST(PpoTest, BehaviourCloningTermMatchesTheHandComputedErrorAndPullsTheActorToTheTeacher) {
+  torch::manual_seed(5);
+  PpoConfig config;
+  config.schedule = Schedule::kFixed;
+  config.learning_rate = 3e-3;
+  config.num_learning_epochs = 1;
+  config.num_mini_batches = 1;
+  config.bc_coef = 0.5;
+  BcTeacher teacher{FrozenTeacher(), "teacher"};
+  Ppo ppo(PointMassActorCritic({16}, {16}, 0.5), config, 4, 8, PpoSets(), nullptr, &teacher);
+  EXPECT_EQ(ppo.Sets().at("bc_teacher"), "teacher");  // the runner hands the env's group over
+  const auto names = ppo.StatNames();
+  EXPECT_NE(std::find(names.begin(), names.end(), "bc_loss"), names.end());
+  // one mini-batch of the whole rollout: the term is the error of the actor as it acted
+  std::vector<torch::Tensor> seen;
+  TeacherRollout(&ppo, 4, 8, &seen);
+  double expected = 0;
+  {
+    torch::NoGradGuard no_grad;
+    const auto o = torch::cat(seen);
+    const auto label = teacher.net->forward(torch::cat({o, o.slice(1, 0, 1)}, 1));
+    expected = (ppo.policy()->actor->forward(o) - label).square().mean().item<double>();
+  }
+  Stats stats = ppo.Update();
+  EXPECT_NEAR(stats.at("bc_loss"), expected, 1e-6);
+  EXPECT_DOUBLE_EQ(stats.at("bc_coef"), 0.5);
+  EXPECT_GT(expected, 1e-4);  // the actor starts away from the teacher
+  // with a weight that dominates PPO's terms the actor becomes the teacher
+  config.bc_coef = 50.0;
+  torch::manual_seed(6);
+  Ppo cloned(PointMassActorCritic({16}, {16}, 0.5), config, 8, 32, PpoSets(), nullptr, &teacher);
+  const double before = CloneError(cloned, teacher.net);
+  for (int k = 0; k < 60; ++k) {
+    TeacherRollout(&cloned, 8, 32, nullptr);
+    cloned.Update();
+  }
+  EXPECT_LT(CloneError(cloned, teacher.net), 0.05 * before);
+  // without the term the same updates leave the actor where chance takes it
+  config.bc_coef = 0.0;
+  torch::manual_seed(6);
+  Ppo plain(PointMassActorCritic({16}, {16}, 0.5), config, 8, 32, PpoSets());
+  const double plain_before = CloneError(plain, teacher.net);
+  for (int k = 0; k < 60; ++k) {
+    TeacherRollout(&plain, 8, 32, nullptr);
+    plain.Update();
+  }
+  EXPECT_GT(CloneError(plain, teacher.net), 0.3 * plain_before);
+}
+
+TEST(PpoTest, BehaviourCloningWeightFallsLinearlyAndBadTeachersAreConfigErrors) {
+  torch::manual_seed(7);
+  PpoConfig config;
+  config.num_learning_epochs = 1;
+  config.num_mini_batches = 1;
+  config.bc_coef = 2.0;
+  config.bc_decay_iterations = 4;
+  BcTeacher teacher{FrozenTeacher(), "teacher"};
+  Ppo ppo(PointMassActorCritic({8}, {8}, 0.5), config, 4, 8, PpoSets(), nullptr, &teacher);
+  // update k weighs the term by 2 max(0, 1 - k / 4)
+  for (double coef : {2.0, 1.5, 1.0, 0.5, 0.0, 0.0}) {
+    TeacherRollout(&ppo, 4, 8, nullptr);
+    const Stats stats = ppo.Update();
+    EXPECT_DOUBLE_EQ(stats.at("bc_coef"), coef);
+    EXPECT_TRUE(std::isfinite(stats.at("bc_loss")));  // still reported at weight 0
+  }
+  EXPECT_NE(ConfigErrorOf([&] { Ppo(PointMassActorCritic({8}, {8}, 0.5), config, 4, 8, PpoSets()); })
+                .find("needs a teacher to clone (ppo.bc_teacher)"),
+            std::string::npos);
+  const BcTeacher wide{FrozenTeacher(2), "teacher"};
+  EXPECT_NE(ConfigErrorOf([&] {
+              Ppo(PointMassActorCritic({8}, {8}, 0.5), config, 4, 8, PpoSets(), nullptr, &wide);
+            }).find("the teacher has 2 actions, the actor 1"),
+            std::string::npos);
+  // no weight: no teacher, no columns
+  config.bc_coef = 0.0;
+  Ppo off(PointMassActorCritic({8}, {8}, 0.5), config, 4, 8, PpoSets(), nullptr, &teacher);
+  EXPECT_EQ(off.Sets().count("bc_teacher"), 0u);
+  EXPECT_EQ(off.BcCoefficient(), 0.0);
+}
+
 // E |mu(-o) + mu(o)|^2 over random observations: 0 for a policy symmetric under o -> -o, a -> -a
 double Asymmetry(Ppo& ppo) {
   torch::NoGradGuard no_grad;
