@@ -46,6 +46,23 @@ expect 2 "runner.observation_sets.teacher: 'policy', but the teacher in" -- \
 expect 2 "distillation.loss: expected mse, huber, kl or feature, got 'l1'" -- \
   "$tutor" distill --teacher "$t" --set distillation.loss=l1
 
+# behaviour cloning inside PPO: the weight without a teacher, a teacher of another layout; a
+# matching one trains and logs the term
+expect 2 "ppo.bc_coef: 0.500000 needs the teacher it clones (ppo.bc_teacher: a checkpoint)" -- \
+  "$tutor" train --set ppo.bc_coef=0.5
+expect 2 "joint_vel scale 0.1 vs 0.05" -- \
+  "$tutor" train --iterations 1 --log-dir "$work/bc" "${small[@]}" --set ppo.bc_teacher="$t" --set ppo.bc_coef=1
+"$tutor" train --iterations 1 --log-dir "$work/plain" "${small[@]}" > /dev/null
+if "$tutor" train --iterations 2 --log-dir "$work/bc" "${small[@]}" --set ppo.bc_coef=1 \
+     --set ppo.bc_teacher="$work/plain/model_latest.pt" > "$work/bc.txt" 2>&1 &&
+   grep -q "behaviour cloning towards .*plain/model_latest.pt (its actor on 'teacher'), weight 1" "$work/bc.txt" &&
+   head -1 "$work/bc/metrics.csv" | grep -q "bc_loss,bc_coef" &&
+   [[ $(tail -1 "$work/bc/metrics.csv" | awk -F, -v c="$(head -1 "$work/bc/metrics.csv" | tr ',' '\n' | grep -n '^bc_coef$' | cut -d: -f1)" '{print $c}') == 1 ]]; then
+  echo "ok: train with ppo.bc_teacher logs bc_loss and bc_coef"
+else
+  echo "FAILED: train with ppo.bc_teacher:"; cat "$work/bc.txt"; head -1 "$work/bc/metrics.csv"; fail=1
+fi
+
 # eval: --threads reaches the env, and the numbers do not depend on it
 for n in 1 2; do
   "$tutor" eval --checkpoint "$t" --episodes 4 --threads $n --json "$work/eval$n.json" \
