@@ -109,13 +109,13 @@ int RunTrain(int argc, char** argv, int first) {
     const LoadedPolicy teacher = LoadPolicy(lc.ppo.bc_teacher);
     CheckLayoutMatches(teacher.layout, env.Layout(), {teacher.group}, lc.ppo.bc_teacher);
     bc = {teacher.net, teacher.group};
+    const std::string decay =
+        lc.ppo.bc_decay_iterations > 0
+            ? " falling to 0 over " + std::to_string(lc.ppo.bc_decay_iterations) + " updates"
+            : "";
     std::printf("train: behaviour cloning towards %s (its %s on '%s'), weight %g%s\n",
                 lc.ppo.bc_teacher.c_str(), teacher.role.c_str(), teacher.group.c_str(),
-                lc.ppo.bc_coef,
-                lc.ppo.bc_decay_iterations > 0
-                    ? (" falling to 0 over " + std::to_string(lc.ppo.bc_decay_iterations) +
-                       " updates").c_str()
-                    : "");
+                lc.ppo.bc_coef, decay.c_str());
   }
   Ppo ppo(policy, lc.ppo, rc.num_steps_per_env, env.NumEnvs(), sets,
           env.Model().has_mirror ? &symmetry : nullptr, bc.net ? &bc : nullptr);
